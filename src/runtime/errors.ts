@@ -1,0 +1,127 @@
+/**
+ * Every error code of fastify-ws-gateway in one place: the codes a client sees on the wire,
+ * the close codes, and the `FWG_ERR_*` programmer errors raised at decoration or `ready()` time.
+ * The README's tables are tested against this file.
+ */
+
+/** Error codes sent to clients in `{ "event": "error", "data": { "code", "message" } }`. */
+export const WireErrorCode = {
+  BadFrame: 'bad_frame',
+  UnknownEvent: 'unknown_event',
+  ValidationFailed: 'validation_failed',
+  Forbidden: 'forbidden',
+  RateLimited: 'rate_limited',
+  InternalError: 'internal_error',
+} as const;
+export type WireErrorCode = (typeof WireErrorCode)[keyof typeof WireErrorCode];
+
+/** The fixed message sent with each built-in wire error code. */
+export const WIRE_ERROR_MESSAGES: Readonly<Record<WireErrorCode, string>> = {
+  bad_frame: 'Frame is not a JSON object with a string "event"',
+  unknown_event: 'No handler for this event',
+  validation_failed: 'Message body failed validation',
+  forbidden: 'Not allowed',
+  rate_limited: 'Too many messages: slow down',
+  internal_error: 'Internal error',
+};
+
+/** Close codes the server uses, with when it uses them. */
+export const CloseCode = {
+  /** Server shutdown, after in-flight handlers drained. */
+  GoingAway: 1001,
+  /** Policy violation: sustained abuse (rate limit exceeded for too long). */
+  PolicyViolation: 1008,
+  /** Inbound frame larger than `maxPayload`. */
+  MessageTooBig: 1009,
+  /** `@OnConnect` threw, or upgrade + `@OnConnect` exceeded `connectTimeoutMs`. */
+  InternalError: 1011,
+  /** Outbound buffer above `maxBufferedBytes`: the client reads too slowly. */
+  TryAgainLater: 1013,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/**
+ * Thrown by handlers to send a client an error it can act on; sent verbatim.
+ *
+ * @example
+ * throw new WsException('room_full', 'Room a is full', { capacity: 10 });
+ */
+export class WsException extends Error {
+  constructor(
+    readonly code: string,
+    message: string = code,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'WsException';
+  }
+}
+
+/** True for a `WsException`, also one from another copy of this package. */
+export function isWsException(value: unknown): value is WsException {
+  return (
+    value instanceof WsException ||
+    (value instanceof Error &&
+      value.name === 'WsException' &&
+      typeof (value as WsException).code === 'string')
+  );
+}
+
+/** A programmer error: wrong use of the API, found at decoration, `bootstrap()` or `ready()` time. */
+export class GatewayError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'GatewayError';
+  }
+}
+
+export interface GatewayErrorFactory {
+  readonly code: string;
+  readonly message: string;
+  (...args: (string | number)[]): GatewayError;
+}
+
+/** Defines a programmer error: `%s` in the message are filled, in order, by the factory's arguments. */
+export function defineError(code: string, message: string): GatewayErrorFactory {
+  const create = (...args: (string | number)[]): GatewayError => {
+    let i = 0;
+    return new GatewayError(
+      code,
+      message.replace(/%s/g, () => String(args[i++])),
+    );
+  };
+  return Object.assign(create, { code, message });
+}
+
+/**
+ * Programmer errors. Add new ones here (one line each); the README lists every code.
+ * Messages name the class, member or event involved and say what to do.
+ */
+export const Errors = {
+  NOT_A_GATEWAY: defineError(
+    'FWG_ERR_NOT_A_GATEWAY',
+    '%s is not a gateway: decorate the class with @Gateway(path) before passing it to bootstrap()',
+  ),
+  DUPLICATE_EVENT: defineError(
+    'FWG_ERR_DUPLICATE_EVENT',
+    '%s has two @OnMessage handlers for event "%s" (%s and %s): keep one handler per event',
+  ),
+  DUPLICATE_PATH: defineError(
+    'FWG_ERR_DUPLICATE_PATH',
+    'Gateways %s and %s both use path "%s": give each gateway its own path',
+  ),
+  BODY_NOT_VALIDATED: defineError(
+    'FWG_ERR_BODY_NOT_VALIDATED',
+    '%s.%s (event "%s") has a message body without a DTO class, so it would go unvalidated under requireDto: type the body with a class, or pass @OnMessage("%s", { body: Dto }) (an `import type` DTO erases to Object)',
+  ),
+  INVALID_ARGUMENT: defineError('FWG_ERR_INVALID_ARGUMENT', '%s: %s'),
+  CONNECTION_NOT_INJECTABLE: defineError(
+    'FWG_ERR_CONNECTION_NOT_INJECTABLE',
+    '%s asks for Connection in its constructor, but a singleton gateway outlives connections: use @Gateway(path, { scope: "connection" }) or take the connection as a handler parameter',
+  ),
+  INVALID_LIMIT: defineError('FWG_ERR_INVALID_LIMIT', 'Limit "%s" of %s must be %s, got %s'),
+  // (add new programmer errors above this line)
+} as const;
