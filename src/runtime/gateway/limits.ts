@@ -65,7 +65,7 @@ export function resolveLimits(
           key,
           owner,
           'a positive number',
-          JSON.stringify(value) ?? String(value),
+          typeof value === 'string' ? JSON.stringify(value) : String(value),
         );
       }
       merged[key] = value;
