@@ -123,5 +123,17 @@ export const Errors = {
     '%s asks for Connection in its constructor, but a singleton gateway outlives connections: use @Gateway(path, { scope: "connection" }) or take the connection as a handler parameter',
   ),
   INVALID_LIMIT: defineError('FWG_ERR_INVALID_LIMIT', 'Limit "%s" of %s must be %s, got %s'),
+  BODY_OUTSIDE_MESSAGE: defineError(
+    'FWG_ERR_BODY_OUTSIDE_MESSAGE',
+    '%s.%s parameter %s uses @MessageBody(), but only @OnMessage handlers receive a body: remove it or move it to an @OnMessage handler',
+  ),
+  UNRESOLVED_PARAMETER: defineError(
+    'FWG_ERR_UNRESOLVED_PARAMETER',
+    '%s.%s parameter %s receives nothing: decorate it (@MessageBody, @ConnectedSocket, @Param, @Query, @Req) or remove it',
+  ),
+  REQUEST_NOT_INJECTABLE: defineError(
+    'FWG_ERR_REQUEST_NOT_INJECTABLE',
+    '%s asks for the Fastify request (FASTIFY_REQUEST) in its constructor, but a singleton gateway outlives requests: use @Gateway(path, { scope: "connection" }) or take the request as an @OnConnect parameter',
+  ),
   // (add new programmer errors above this line)
 } as const;

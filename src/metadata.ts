@@ -1,0 +1,322 @@
+/**
+ * The one place that reads and writes decorator metadata (the only file calling `Reflect`).
+ * Decorators record facts here; the runtime reads them back once per class, as a frozen
+ * `GatewayDefinition`, through `readGatewayDefinition`.
+ */
+import 'reflect-metadata';
+import type {
+  Constructor,
+  GatewayDefinition,
+  GatewayOptions,
+  HandlerDefinition,
+  HandlerKind,
+  ParamDefinition,
+  ParamSource,
+} from './definition';
+import { Errors } from './runtime/errors';
+
+const GATEWAY_KEY = Symbol('fastify-ws-gateway:gateway');
+const HANDLERS_KEY = Symbol('fastify-ws-gateway:handlers');
+const PARAMETERS_KEY = Symbol('fastify-ws-gateway:parameters');
+
+/** What `@Gateway` records on the class. */
+interface GatewayRecord {
+  readonly path: string;
+  readonly options: GatewayOptions;
+}
+
+/** What `@OnConnect` / `@OnMessage` / `@OnClose` record on the prototype. */
+export interface HandlerRecord {
+  readonly kind: HandlerKind;
+  readonly member: string;
+  readonly event?: string;
+  readonly body?: Constructor;
+}
+
+/** What a parameter decorator records for its slot. */
+export interface ParameterRecord {
+  readonly source: Extract<ParamSource, 'body' | 'connection' | 'param' | 'query' | 'request'>;
+  readonly name?: string;
+}
+
+/** What each kind of handler receives, by position, in its undecorated parameters. */
+const DEFAULT_SOURCES: Readonly<Record<HandlerKind, readonly ParamSource[]>> = {
+  connect: ['connection', 'request'],
+  message: ['body', 'connection'],
+  close: ['connection', 'code', 'reason'],
+};
+
+// Parameter types that are not DTO classes: a body typed with them goes unvalidated.
+const NOT_DTO_TYPES = new Set<unknown>([
+  Object,
+  String,
+  Number,
+  Boolean,
+  Array,
+  Function,
+  Promise,
+  Symbol,
+  BigInt,
+  Date,
+  Map,
+  Set,
+  undefined,
+]);
+
+const definitions = new WeakMap<object, GatewayDefinition>();
+
+/** Records `@Gateway(path, options)`; options are copied and frozen so later edits do not leak in. */
+export function recordGateway(target: Constructor, path: string, options: GatewayOptions): void {
+  if (isGateway(target)) {
+    throw Errors.INVALID_ARGUMENT(
+      `@Gateway on ${target.name}`,
+      'the class is decorated twice: keep one @Gateway',
+    );
+  }
+  const record: GatewayRecord = Object.freeze({ path, options: freezeOptions(options) });
+  Reflect.defineMetadata(GATEWAY_KEY, record, target);
+}
+
+/** True when `target` is a class decorated with `@Gateway` itself (a subclass needs its own). */
+export function isGateway(target: unknown): boolean {
+  return typeof target === 'function' && Reflect.hasOwnMetadata(GATEWAY_KEY, target);
+}
+
+/**
+ * Records a handler method. `decorator` names the decorator in error messages. Throws for
+ * static, symbol-named or non-method members, which the runtime cannot call per instance.
+ */
+export function recordHandler(
+  target: object,
+  member: string | symbol,
+  descriptor: PropertyDescriptor | undefined,
+  record: Omit<HandlerRecord, 'member'>,
+  decorator: string,
+): void {
+  const name = assertInstanceMember(target, member, decorator);
+  if (typeof descriptor?.value !== 'function') {
+    throw Errors.INVALID_ARGUMENT(
+      `${decorator} on ${className(target)}.${name}`,
+      'it decorates methods, not properties or accessors',
+    );
+  }
+  const own = Reflect.getOwnMetadata(HANDLERS_KEY, target) as HandlerRecord[] | undefined;
+  const handlers = own ?? [];
+  handlers.push(Object.freeze({ ...record, member: name }));
+  if (own === undefined) Reflect.defineMetadata(HANDLERS_KEY, handlers, target);
+}
+
+/** Records a parameter decorator's slot; one decorator per parameter. */
+export function recordParameter(
+  target: object,
+  member: string | symbol | undefined,
+  index: number,
+  record: ParameterRecord,
+  decorator: string,
+): void {
+  if (member === undefined) {
+    throw Errors.INVALID_ARGUMENT(
+      `${decorator} on a constructor parameter of ${(target as Constructor).name}`,
+      'it decorates handler method parameters; inject constructor dependencies by type instead',
+    );
+  }
+  const name = assertInstanceMember(target, member, decorator);
+  const own = Reflect.getOwnMetadata(PARAMETERS_KEY, target, name) as
+    Map<number, ParameterRecord> | undefined;
+  const parameters = own ?? new Map<number, ParameterRecord>();
+  if (parameters.has(index)) {
+    throw Errors.INVALID_ARGUMENT(
+      `${decorator} on ${className(target)}.${name} parameter ${index}`,
+      'the parameter already has a decorator: keep one per parameter',
+    );
+  }
+  parameters.set(index, Object.freeze({ ...record }));
+  if (own === undefined) Reflect.defineMetadata(PARAMETERS_KEY, parameters, target, name);
+}
+
+/**
+ * Reads a gateway class into a frozen definition (cached per class). Handlers of base classes
+ * are inherited; a subclass member of the same name replaces the base's handler.
+ *
+ * @example
+ * const definition = readGatewayDefinition(ChatGateway);
+ * definition.messages.get('say')?.bodyType; // SayDto
+ */
+export function readGatewayDefinition(target: unknown): GatewayDefinition {
+  if (typeof target !== 'function') {
+    throw Errors.NOT_A_GATEWAY(`A value of type ${target === null ? 'null' : typeof target}`);
+  }
+  const cached = definitions.get(target);
+  if (cached !== undefined) return cached;
+  const gateway = Reflect.getOwnMetadata(GATEWAY_KEY, target) as GatewayRecord | undefined;
+  if (gateway === undefined) throw Errors.NOT_A_GATEWAY(target.name || 'An anonymous class');
+  const definition = buildDefinition(target as Constructor, gateway);
+  definitions.set(target, definition);
+  return definition;
+}
+
+function buildDefinition(target: Constructor, gateway: GatewayRecord): GatewayDefinition {
+  const name = target.name;
+  const onConnect: HandlerDefinition[] = [];
+  const onClose: HandlerDefinition[] = [];
+  const messages = new Map<string, HandlerDefinition>();
+  for (const [member, { prototype, records }] of collectHandlers(target)) {
+    for (const record of records) {
+      const handler = defineHandler(name, prototype, member, record);
+      if (handler.kind === 'connect') onConnect.push(handler);
+      else if (handler.kind === 'close') onClose.push(handler);
+      else {
+        const event = handler.event as string;
+        const existing = messages.get(event);
+        if (existing !== undefined)
+          throw Errors.DUPLICATE_EVENT(name, event, existing.member, member);
+        messages.set(event, handler);
+      }
+    }
+  }
+  const handlers = [...onConnect, ...messages.values(), ...onClose];
+  return Object.freeze({
+    target,
+    name,
+    path: gateway.path,
+    options: gateway.options,
+    onConnect: Object.freeze(onConnect),
+    onClose: Object.freeze(onClose),
+    messages: new FrozenMap(messages),
+    usesRequest: handlers.some((handler) =>
+      handler.params.some((param) => param.source === 'request'),
+    ),
+  });
+}
+
+/** Handler records by member, base classes first; a subclass's records for a member replace the base's. */
+function collectHandlers(
+  target: Constructor,
+): Map<string, { prototype: object; records: HandlerRecord[] }> {
+  const chain: object[] = [];
+  for (
+    let proto = target.prototype as object | null;
+    proto !== null && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto)
+  ) {
+    chain.unshift(proto);
+  }
+  const byMember = new Map<string, { prototype: object; records: HandlerRecord[] }>();
+  for (const prototype of chain) {
+    const own =
+      (Reflect.getOwnMetadata(HANDLERS_KEY, prototype) as HandlerRecord[] | undefined) ?? [];
+    const ownByMember = new Map<string, HandlerRecord[]>();
+    for (const record of own)
+      ownByMember.set(record.member, [...(ownByMember.get(record.member) ?? []), record]);
+    for (const [member, records] of ownByMember) byMember.set(member, { prototype, records });
+  }
+  return byMember;
+}
+
+function defineHandler(
+  className: string,
+  prototype: object,
+  member: string,
+  record: HandlerRecord,
+): HandlerDefinition {
+  const method = (prototype as Record<string, unknown>)[member] as (...args: unknown[]) => unknown;
+  const types = Reflect.getOwnMetadata('design:paramtypes', prototype, member) as
+    unknown[] | undefined;
+  const decorated =
+    (Reflect.getOwnMetadata(PARAMETERS_KEY, prototype, member) as
+      Map<number, ParameterRecord> | undefined) ?? new Map();
+  let count = types?.length ?? method.length;
+  for (const index of decorated.keys()) count = Math.max(count, index + 1);
+
+  // Decorated parameters use up their default, so `close(@ConnectedSocket() c, code)` gets the code.
+  const defaults = [...DEFAULT_SOURCES[record.kind]];
+  for (const { source } of decorated.values()) {
+    const at = defaults.indexOf(source);
+    if (at !== -1) defaults.splice(at, 1);
+  }
+  const params: ParamDefinition[] = [];
+  for (let index = 0; index < count; index++) {
+    const parameter = decorated.get(index);
+    if (parameter?.source === 'body' && record.kind !== 'message') {
+      throw Errors.BODY_OUTSIDE_MESSAGE(className, member, index);
+    }
+    const source = parameter?.source ?? defaults.shift();
+    if (source === undefined) throw Errors.UNRESOLVED_PARAMETER(className, member, index);
+    params.push(
+      Object.freeze(
+        parameter?.name === undefined ? { index, source } : { index, source, name: parameter.name },
+      ),
+    );
+  }
+
+  const handler: { -readonly [K in keyof HandlerDefinition]: HandlerDefinition[K] } = {
+    kind: record.kind,
+    member,
+    params: Object.freeze(params),
+  };
+  if (record.kind === 'message') {
+    handler.event = record.event;
+    const body = params.find((param) => param.source === 'body');
+    const bodyType =
+      record.body ?? (body === undefined ? undefined : asDtoClass(types?.[body.index]));
+    if (bodyType !== undefined) handler.bodyType = bodyType;
+  }
+  return Object.freeze(handler);
+}
+
+function asDtoClass(type: unknown): Constructor | undefined {
+  return typeof type === 'function' && !NOT_DTO_TYPES.has(type) ? (type as Constructor) : undefined;
+}
+
+function assertInstanceMember(target: object, member: string | symbol, decorator: string): string {
+  if (typeof target === 'function') {
+    throw Errors.INVALID_ARGUMENT(
+      `${decorator} on static member ${target.name}.${String(member)}`,
+      'handlers are instance methods: remove `static`',
+    );
+  }
+  if (typeof member === 'symbol') {
+    throw Errors.INVALID_ARGUMENT(
+      `${decorator} on ${className(target)}[${String(member)}]`,
+      'handlers need a string name: rename the method',
+    );
+  }
+  return member;
+}
+
+function className(prototype: object): string {
+  return (prototype.constructor as Constructor).name;
+}
+
+function freezeOptions(options: GatewayOptions): GatewayOptions {
+  const copy: Record<string, unknown> = { ...options };
+  for (const key of ['hooks', 'limits', 'validator'] as const) {
+    if (options[key] !== undefined) copy[key] = Object.freeze({ ...options[key] });
+  }
+  for (const key of ['keepHeaders', 'allowedOrigins'] as const) {
+    if (options[key] !== undefined)
+      copy[key] = Object.freeze([...(options[key] as readonly string[])]);
+  }
+  return Object.freeze(copy) as GatewayOptions;
+}
+
+/** A Map that refuses writes once built, so the runtime cannot change a definition's handlers. */
+class FrozenMap<K, V> extends Map<K, V> {
+  constructor(entries: Map<K, V>) {
+    super();
+    for (const [key, value] of entries) super.set(key, value);
+    Object.freeze(this);
+  }
+
+  override set(): this {
+    throw new TypeError('A GatewayDefinition is read-only');
+  }
+
+  override delete(): boolean {
+    throw new TypeError('A GatewayDefinition is read-only');
+  }
+
+  override clear(): void {
+    throw new TypeError('A GatewayDefinition is read-only');
+  }
+}
