@@ -25,8 +25,12 @@ export class RateLimiter {
   }
 
   take(): RateDecision {
+    if (this.perSecond === Infinity) return 'ok';
     const now = this.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.perSecond) / 1000);
+    // Only time that moved forward refills: a wall clock stepping back must not take tokens away.
+    if (now > this.last) {
+      this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.perSecond) / 1000);
+    }
     this.last = now;
     if (this.tokens >= 1) {
       this.tokens -= 1;
