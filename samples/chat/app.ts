@@ -1,0 +1,59 @@
+import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { bootstrap, type GatewayAdapter } from 'fastify-ws-gateway';
+import { ChatGateway } from './chat.gateway';
+
+export interface ChatAppOptions {
+  /** Fastify's logger option; off by default. */
+  logger?: boolean | object;
+  /** Cross-process broadcasts (e.g. a `RedisAdapter`); in-process by default. */
+  adapter?: GatewayAdapter;
+  /** File served at `/client.js`; default `<package root>/dist/client/browser.js`. */
+  clientScript?: string;
+}
+
+const PAGE = join('samples', 'chat', 'public', 'index.html');
+
+/** The package root: the nearest folder up holding the page (works from samples/ and dist-samples/). */
+function packageRoot(from: string): string {
+  let dir = from;
+  while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, PAGE))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`${PAGE} not found above ${from}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+/**
+ * The chat sample: the gateway at `/chat/:room`, the page at `/` and the browser client at
+ * `/client.js`.
+ *
+ * @example
+ * const app = await buildChatApp({ logger: true });
+ * await app.listen({ port: 3000 });
+ */
+export async function buildChatApp(options: ChatAppOptions = {}): Promise<FastifyInstance> {
+  const root = packageRoot(__dirname);
+  const page = join(root, PAGE);
+  const clientScript = options.clientScript ?? join(root, 'dist', 'client', 'browser.js');
+  const app = Fastify({ logger: options.logger ?? false });
+  await bootstrap(app, [ChatGateway], { adapter: options.adapter });
+
+  app.get('/', async (_request, reply) => {
+    return reply.type('text/html; charset=utf-8').send(await readFile(page));
+  });
+  app.get('/client.js', async (_request, reply) => {
+    if (!existsSync(clientScript)) {
+      return reply
+        .code(404)
+        .type('text/plain; charset=utf-8')
+        .send(`${clientScript} not found: run "npm run build" to build the browser client`);
+    }
+    return reply.type('text/javascript; charset=utf-8').send(await readFile(clientScript));
+  });
+  return app;
+}

@@ -1,0 +1,66 @@
+import { IsString, Length } from 'class-validator';
+import {
+  Gateway,
+  OnConnect,
+  OnMessage,
+  OnClose,
+  MessageBody,
+  ConnectedSocket,
+  Param,
+  Query,
+  GatewayServer,
+  type Connection,
+} from 'fastify-ws-gateway';
+
+/** Body of `say`: validated before the handler runs. */
+export class SayDto {
+  @IsString()
+  @Length(1, 500)
+  text!: string;
+}
+
+/**
+ * A chat room per path: `/chat/lobby?name=ada`. Everyone in the room hears `joined`, `said`
+ * and `left`; `say` is answered `{ ok: true }`.
+ */
+@Gateway('/chat/:room', {
+  // Checked by Fastify before the upgrade: a bad name is a 400, no socket is opened.
+  schema: {
+    querystring: {
+      type: 'object',
+      properties: { name: { type: 'string', minLength: 1, maxLength: 40 } },
+    },
+  },
+})
+export class ChatGateway {
+  constructor(private readonly server: GatewayServer) {}
+
+  @OnConnect()
+  join(
+    @ConnectedSocket() conn: Connection,
+    @Param('room') room: string,
+    @Query('name') name: string | undefined,
+  ): void {
+    conn.data.user = name ?? `guest-${conn.id.slice(-4)}`;
+    conn.join(room);
+    this.server.to(room).emit('joined', { user: conn.data.user, members: this.members(room) });
+  }
+
+  @OnMessage('say')
+  say(@MessageBody() body: SayDto, @ConnectedSocket() conn: Connection): { ok: true } {
+    const at = new Date().toISOString();
+    this.server.to(conn.params.room).emit('said', { user: conn.data.user, text: body.text, at });
+    return { ok: true };
+  }
+
+  @OnClose()
+  left(@ConnectedSocket() conn: Connection): void {
+    const { room } = conn.params;
+    this.server.to(room).emit('left', { user: conn.data.user, members: this.members(room) });
+  }
+
+  /** Members in this process (the closing connection has already left its rooms). */
+  private members(room: string): number {
+    return this.server.fetchConnections(room).length;
+  }
+}

@@ -1,0 +1,288 @@
+import type { FastifyRequest } from 'fastify';
+import { CloseCode, WireErrorCode, isWsException } from '../errors';
+import type { ArgumentSource } from './argument-builder';
+import type { OutboundFrame } from './codec';
+import { isThenable, type CompiledHandler } from './compiled-handler';
+import { kDetach, type Connection } from './connection';
+import { dispatchMessage } from './dispatcher';
+import type { GatewayRuntime } from './gateway-runtime';
+import type { HeartbeatMember } from './heartbeat-sweep';
+import { errorFrame, replyFrame, wireErrorFrame } from './outbound';
+import { listenTo } from './session-listeners';
+import { timerDelay } from './timer-delay';
+import type { RateLimiter } from './rate-limiter';
+
+const CONNECTING = 0;
+const OPEN = 1;
+/** `@OnConnect` failed or timed out, or a frame was too big: no more frames are handled. */
+const REFUSED = 2;
+
+/**
+ * The lifecycle of one connection: frames queued until `@OnConnect` settles, handlers in
+ * flight, backpressure, heartbeat, and `@OnClose` exactly once.
+ */
+export class ConnectionSession implements ArgumentSource, HeartbeatMember {
+  instance: object | undefined;
+  /** Kept only while `@OnConnect` runs, or for good when a handler takes the request. */
+  request: FastifyRequest | undefined;
+  closeCode: number | undefined;
+  closeReason: string | undefined;
+  pingRound = 0;
+  private state = CONNECTING;
+  private isClosed = false;
+  private connectPending = false;
+  /** Frames waiting for `@OnConnect` or a free in-flight slot: data, isBinary, data, … */
+  private backlog: (Buffer | boolean)[] | undefined;
+  private inFlight = 0;
+  private paused = false;
+  private limiter: RateLimiter | null | undefined;
+  private connectTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly runtime: GatewayRuntime,
+    readonly connection: Connection,
+    private readonly requestId: string,
+  ) {}
+
+  /** Runs in the tick the socket opened: listeners first, then `@OnConnect`. */
+  start(request: FastifyRequest): void {
+    const { runtime, connection } = this;
+    listenTo(connection.socket, this);
+    runtime.registry.add(connection);
+    runtime.heartbeat.add(this);
+    try {
+      this.instance = runtime.instanceFor(connection, request);
+    } catch (error) {
+      this.refuse(`${runtime.name} could not be constructed`, error);
+      return;
+    }
+    if (runtime.onConnect.length === 0) {
+      this.state = OPEN;
+      if (runtime.keepRequest) this.request = request;
+      return;
+    }
+    this.request = request;
+    this.backlog = [];
+    this.connectFrom(0);
+  }
+
+  /** The connection's rate limiter, made on first use; `null` when the rate is unlimited. */
+  rateLimiter(): RateLimiter | null {
+    if (this.limiter === undefined) this.limiter = this.runtime.createRateLimiter();
+    return this.limiter;
+  }
+
+  receive(data: Buffer, isBinary: boolean): void {
+    if (this.state === REFUSED) return;
+    if (data.length > this.runtime.limits.maxPayload) {
+      this.state = REFUSED;
+      this.connection.close(CloseCode.MessageTooBig, 'Message too big');
+      return;
+    }
+    if (this.backlog === undefined) {
+      this.handle(data, isBinary);
+      return;
+    }
+    this.backlog.push(data, isBinary);
+    // While frames wait, stop reading more: TCP pushes back on the client, nothing is dropped.
+    if (!this.paused && this.backlog.length >= 2 * this.runtime.limits.maxInFlight) this.pause();
+  }
+
+  /** Sends a frame to this connection; never throws, never waits. */
+  send(frame: OutboundFrame): void {
+    this.runtime.send(this.connection, frame);
+  }
+
+  reply(event: string, id: string | number | undefined, result: unknown): void {
+    const frame = replyFrame(event, id, result);
+    if (frame !== undefined) this.send(frame);
+  }
+
+  /** A `WsException` is sent verbatim; anything else is logged and answered `internal_error`. */
+  fail(
+    handler: CompiledHandler,
+    event: string,
+    id: string | number | undefined,
+    error: unknown,
+  ): void {
+    if (isWsException(error)) {
+      this.send(errorFrame(error.code, error.message, error.details, id));
+      return;
+    }
+    this.logFailure(error, `${handler.label} threw`, event);
+    this.send(wireErrorFrame(WireErrorCode.InternalError, id));
+  }
+
+  /** Counts an async handler in flight until it settles, then replies; pauses at the limit. */
+  track(
+    handler: CompiledHandler,
+    event: string,
+    id: string | number | undefined,
+    result: PromiseLike<unknown>,
+  ): void {
+    this.runtime.pending++;
+    if (++this.inFlight >= this.runtime.limits.maxInFlight && this.backlog === undefined) {
+      this.backlog = [];
+      this.pause();
+    }
+    Promise.resolve(result).then(
+      (value) => {
+        this.reply(event, id, value);
+        this.settle();
+      },
+      (error: unknown) => {
+        this.fail(handler, event, id, error);
+        this.settle();
+      },
+    );
+  }
+
+  /** The socket closed (any reason): release everything, then `@OnClose` once. */
+  closed(code: number, reason: string): void {
+    this.isClosed = true;
+    this.state = REFUSED;
+    this.closeCode = code;
+    this.closeReason = reason;
+    this.backlog = undefined;
+    this.runtime.heartbeat.delete(this);
+    this.connection[kDetach]();
+    this.runtime.registry.delete(this.connection);
+    // A pending @OnConnect settles (or hits its deadline) first; @OnClose runs from there.
+    if (this.connectPending) return;
+    clearTimeout(this.connectTimer);
+    void this.runCloseHandlers();
+  }
+
+  private connectFrom(index: number): void {
+    const handlers = this.runtime.onConnect;
+    for (let i = index; i < handlers.length; i++) {
+      const handler = handlers[i];
+      let result: unknown;
+      try {
+        result = handler.method.apply(this.instance, handler.buildArguments(this, undefined));
+      } catch (error) {
+        this.refuse(`${handler.label} threw`, error);
+        return;
+      }
+      if (isThenable(result)) {
+        this.connectPending = true;
+        this.runtime.pending++;
+        // Only an async @OnConnect needs the deadline; synchronous ones are done already.
+        const { connectTimeoutMs } = this.runtime.limits;
+        if (this.connectTimer === undefined && connectTimeoutMs !== Infinity) {
+          const delay = timerDelay(connectTimeoutMs);
+          this.connectTimer = setTimeout(() => this.connectTimedOut(), delay).unref();
+        }
+        Promise.resolve(result).then(
+          () => this.connectSettled(() => this.connectFrom(i + 1)),
+          (error: unknown) =>
+            this.connectSettled(() => this.refuse(`${handler.label} threw`, error)),
+        );
+        return;
+      }
+    }
+    this.opened();
+  }
+
+  private connectSettled(next: () => void): void {
+    // Not pending any more: the deadline passed and the connection was given up.
+    if (!this.connectPending) return;
+    this.connectPending = false;
+    this.runtime.settled();
+    if (!this.isClosed) {
+      if (this.state === CONNECTING) next();
+      return;
+    }
+    clearTimeout(this.connectTimer);
+    void this.runCloseHandlers();
+  }
+
+  /** `connectTimeoutMs` passed with an `@OnConnect` still pending: stop waiting for it. */
+  private connectTimedOut(): void {
+    this.connectPending = false;
+    this.runtime.settled();
+    if (this.isClosed) void this.runCloseHandlers();
+    else {
+      const { runtime } = this;
+      this.refuse(
+        `${runtime.name}: @OnConnect did not finish within ${runtime.limits.connectTimeoutMs} ms`,
+      );
+    }
+  }
+
+  private opened(): void {
+    clearTimeout(this.connectTimer);
+    this.state = OPEN;
+    if (!this.runtime.keepRequest) this.request = undefined;
+    this.pump();
+  }
+
+  /** Ends a connection whose setup failed: close 1011, no message handler runs. */
+  private refuse(message: string, error?: unknown): void {
+    clearTimeout(this.connectTimer);
+    this.state = REFUSED;
+    this.backlog = undefined;
+    this.logFailure(error, `${message}; closing with 1011`, undefined);
+    this.connection.close(CloseCode.InternalError, 'Connection setup failed');
+  }
+
+  private handle(data: Buffer, isBinary: boolean): void {
+    if (this.runtime.draining) return;
+    try {
+      dispatchMessage(this, data, isBinary);
+    } catch (error) {
+      // Only a codec breaking its never-throw contract gets here; the process must survive it.
+      this.logFailure(error, `${this.runtime.name}: frame handling failed`, undefined);
+    }
+  }
+
+  private settle(): void {
+    this.inFlight--;
+    this.runtime.settled();
+    if (this.backlog !== undefined && this.state === OPEN) this.pump();
+  }
+
+  /** Handles waiting frames in order until none is left or the in-flight limit is hit again. */
+  private pump(): void {
+    const backlog = this.backlog;
+    this.backlog = undefined;
+    if (backlog !== undefined) {
+      for (let i = 0; i < backlog.length; i += 2) {
+        if (this.backlog !== undefined) {
+          this.backlog = backlog.slice(i);
+          return;
+        }
+        this.handle(backlog[i] as Buffer, backlog[i + 1] as boolean);
+      }
+    }
+    if (this.paused && this.backlog === undefined) {
+      this.paused = false;
+      this.connection.socket.resume();
+    }
+  }
+
+  private pause(): void {
+    this.paused = true;
+    this.connection.socket.pause();
+  }
+
+  private async runCloseHandlers(): Promise<void> {
+    const { instance } = this;
+    if (instance === undefined) return;
+    for (const handler of this.runtime.onClose) {
+      try {
+        await handler.method.apply(instance, handler.buildArguments(this, undefined));
+      } catch (error) {
+        this.logFailure(error, `${handler.label} threw`, undefined);
+      }
+    }
+    this.request = undefined;
+  }
+
+  private logFailure(error: unknown, message: string, event: string | undefined): void {
+    this.runtime.log.error(
+      { err: error, connectionId: this.connection.id, event, reqId: this.requestId },
+      message,
+    );
+  }
+}

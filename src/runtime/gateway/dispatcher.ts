@@ -1,0 +1,89 @@
+import { CloseCode, WIRE_ERROR_MESSAGES, WireErrorCode, WsException } from '../errors';
+import type { InboundFrame } from './codec';
+import { isThenable, type CompiledHandler } from './compiled-handler';
+import type { ConnectionSession } from './connection-session';
+import { wireErrorFrame } from './outbound';
+import type { ValidationOutcome } from './validation';
+
+/**
+ * Handles one inbound message of an open connection: decode, rate limit, route by event,
+ * validate, call the handler and reply. Synchronous handlers are answered in the same tick.
+ */
+export function dispatchMessage(session: ConnectionSession, data: Buffer, isBinary: boolean): void {
+  const { runtime } = session;
+  const decoded = runtime.codec.decode(data, isBinary, runtime.limits.maxDepth);
+  const limiter = session.rateLimiter();
+  if (limiter !== null) {
+    const decision = limiter.take();
+    if (decision !== 'ok') {
+      if (decision === 'abuse') {
+        session.connection.close(CloseCode.PolicyViolation, 'Rate limit exceeded for too long');
+      } else {
+        const id = decoded.ok ? decoded.frame.id : decoded.id;
+        session.send(wireErrorFrame(WireErrorCode.RateLimited, id));
+      }
+      return;
+    }
+  }
+  if (!decoded.ok) {
+    session.send(wireErrorFrame(WireErrorCode.BadFrame, decoded.id));
+    return;
+  }
+  const { frame } = decoded;
+  // A Map holds own keys only, so `toString` or `__proto__` never reach a handler.
+  const handler = runtime.messages.get(frame.event);
+  if (handler === undefined) {
+    session.send(wireErrorFrame(WireErrorCode.UnknownEvent, frame.id));
+    return;
+  }
+  const { validate } = handler;
+  if (validate === undefined) {
+    invoke(session, handler, frame, frame.data);
+    return;
+  }
+  let outcome: ValidationOutcome | Promise<ValidationOutcome>;
+  try {
+    outcome = validate(frame.data);
+  } catch (error) {
+    session.fail(handler, frame.event, frame.id, error);
+    return;
+  }
+  if (isThenable(outcome)) {
+    session.track(handler, frame.event, frame.id, outcome.then(callValidated(session, handler)));
+  } else if (outcome.ok) {
+    invoke(session, handler, frame, outcome.value);
+  } else {
+    session.send(wireErrorFrame(WireErrorCode.ValidationFailed, frame.id, outcome.details));
+  }
+}
+
+function invoke(
+  session: ConnectionSession,
+  handler: CompiledHandler,
+  frame: InboundFrame,
+  body: unknown,
+): void {
+  let result: unknown;
+  try {
+    result = handler.method.apply(session.instance, handler.buildArguments(session, body));
+  } catch (error) {
+    session.fail(handler, frame.event, frame.id, error);
+    return;
+  }
+  if (isThenable(result)) session.track(handler, frame.event, frame.id, result);
+  else session.reply(frame.event, frame.id, result);
+}
+
+// After an async validation the handler runs in the same tracked promise chain.
+function callValidated(session: ConnectionSession, handler: CompiledHandler) {
+  return (outcome: ValidationOutcome): unknown => {
+    if (!outcome.ok) {
+      throw new WsException(
+        WireErrorCode.ValidationFailed,
+        WIRE_ERROR_MESSAGES.validation_failed,
+        outcome.details,
+      );
+    }
+    return handler.method.apply(session.instance, handler.buildArguments(session, outcome.value));
+  };
+}

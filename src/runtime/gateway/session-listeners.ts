@@ -1,0 +1,35 @@
+import type { RawData, WebSocket } from 'ws';
+import type { ConnectionSession } from './connection-session';
+
+const kSession = Symbol('fastify-ws-gateway.session');
+type SessionSocket = WebSocket & { [kSession]: ConnectionSession };
+
+/**
+ * Attaches the session's socket listeners. They are shared functions that find the session on
+ * the socket, rather than closures per connection, to keep idle connections small.
+ */
+export function listenTo(socket: WebSocket, session: ConnectionSession): void {
+  (socket as SessionSocket)[kSession] = session;
+  socket.on('message', onMessage);
+  socket.on('close', onClose);
+  socket.on('error', onError);
+  socket.on('pong', onPong);
+}
+
+function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  (this as SessionSocket)[kSession].receive(data as Buffer, isBinary);
+}
+
+function onClose(this: WebSocket, code: number, reason: Buffer): void {
+  (this as SessionSocket)[kSession].closed(code, reason.toString());
+}
+
+function onPong(this: WebSocket): void {
+  (this as SessionSocket)[kSession].pingRound = 0;
+}
+
+// ws emits protocol errors (bad UTF-8, oversized frames) and then closes the socket itself.
+function onError(this: WebSocket, error: Error): void {
+  const { runtime, connection } = (this as SessionSocket)[kSession];
+  runtime.log.debug({ err: error, connectionId: connection.id }, `${runtime.name}: socket error`);
+}

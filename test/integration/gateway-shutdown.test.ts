@@ -1,0 +1,124 @@
+import Fastify from 'fastify';
+import { Writable } from 'node:stream';
+import { Gateway, OnClose, OnMessage, bootstrap, type GatewayAdapter } from 'fastify-ws-gateway';
+import { TestClient, deferred, listen, until } from './support/ws-client';
+
+describe('graceful shutdown', () => {
+  it('lets in-flight handlers finish and flush their replies, then closes every client with 1001', async () => {
+    const gate = deferred();
+    const started = jest.fn();
+    const closes: number[] = [];
+    const links = { opened: [] as string[], closed: 0 };
+    const adapter: GatewayAdapter = {
+      open(channel) {
+        links.opened.push(channel.path);
+        return { publish: () => {}, close: async () => void links.closed++ };
+      },
+    };
+    @Gateway('/work')
+    class WorkGateway {
+      @OnMessage('work') async work(n: number) {
+        started(n);
+        await gate.promise;
+        return n * 2;
+      }
+      @OnClose() closed(_conn: unknown, code: number) {
+        closes.push(code);
+      }
+    }
+    const app = Fastify();
+    await bootstrap(app, [WorkGateway], { adapter });
+    const base = await listen(app);
+    expect(links.opened).toEqual(['/work']);
+    const busy = await TestClient.open(`${base}/work`);
+    const idle = await TestClient.open(`${base}/work`);
+    busy.send({ event: 'work', data: 21, id: 1 });
+    await until(() => started.mock.calls.length === 1);
+    const closing = app.close();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    // Frames arriving during the drain are not handled.
+    busy.send({ event: 'work', data: 5, id: 2 });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(idle.socket.readyState).toBe(1);
+    gate.resolve();
+    await expect(busy.reply(1)).resolves.toEqual({ event: 'work', data: 42, id: 1 });
+    await expect(busy.closed).resolves.toMatchObject({ code: 1001 });
+    await expect(idle.closed).resolves.toMatchObject({ code: 1001 });
+    await closing;
+    expect(started).toHaveBeenCalledTimes(1);
+    expect(busy.frames).toEqual([]);
+    expect(links.closed).toBe(1);
+    await until(() => closes.length === 2);
+  });
+
+  it('gives up waiting after drainTimeoutMs and logs how many handlers were still running', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    @Gateway('/stuck', { limits: { drainTimeoutMs: 50 } })
+    class StuckGateway {
+      @OnMessage('hang') hang() {
+        return new Promise(() => {});
+      }
+    }
+    const app = Fastify({ logger: { level: 'warn', stream } });
+    await bootstrap(app, [StuckGateway]);
+    const client = await TestClient.open(`${await listen(app)}/stuck`);
+    client.send({ event: 'hang', id: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await app.close();
+    await expect(client.closed).resolves.toMatchObject({ code: 1001 });
+    expect(lines.join('')).toContain('1 handler(s) still running after drainTimeoutMs (50 ms)');
+  });
+
+  it('finishes closing when an adapter fails to close, and logs it', async () => {
+    const lines: string[] = [];
+    const adapter: GatewayAdapter = {
+      open: () => ({
+        publish: () => {},
+        close: async () => {
+          throw new Error('unsubscribe failed');
+        },
+      }),
+    };
+    @Gateway('/adapter-close')
+    class AdapterCloseGateway {}
+    const app = Fastify({
+      logger: { level: 'error', stream: { write: (l: string) => lines.push(l) } },
+    });
+    await bootstrap(app, [AdapterCloseGateway], { adapter });
+    await app.ready();
+    await expect(app.close()).resolves.toBeUndefined();
+    expect(lines.join('')).toContain('AdapterCloseGateway: the adapter failed to close');
+  });
+
+  it('waits for in-flight handlers however long with drainTimeoutMs: Infinity', async () => {
+    const gate = deferred();
+    const started = deferred();
+    @Gateway('/patient', { limits: { drainTimeoutMs: Infinity, connectTimeoutMs: 3e9 } })
+    class PatientGateway {
+      @OnMessage('slow') async slow() {
+        started.resolve();
+        await gate.promise;
+        return 'done';
+      }
+    }
+    const app = Fastify();
+    await bootstrap(app, [PatientGateway]);
+    const client = await TestClient.open(`${await listen(app)}/patient`);
+    client.send({ event: 'slow', id: 1 });
+    await started.promise;
+    const closing = app.close();
+    // A timer given Infinity would fire after 1 ms; the drain must still be waiting.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(client.socket.readyState).toBe(1);
+    gate.resolve();
+    await expect(client.reply(1)).resolves.toMatchObject({ data: 'done' });
+    await closing;
+    await expect(client.closed).resolves.toMatchObject({ code: 1001 });
+  });
+});
