@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
+import { within } from './test-client';
+
+export const Opcode = { Text: 0x1, Binary: 0x2, Close: 0x8, Ping: 0x9, Pong: 0xa } as const;
+
+/**
+ * A client websocket frame built by hand (masked, as RFC 6455 requires of clients), so tests can
+ * send what a well-behaved library refuses to: invalid UTF-8 in a text frame, bad opcodes…
+ */
+export function clientFrame(opcode: number, payload: Buffer, fin = true): Buffer {
+  const mask = randomBytes(4);
+  const length = payload.length;
+  const head = length < 126 ? Buffer.alloc(2) : length < 65536 ? Buffer.alloc(4) : Buffer.alloc(10);
+  head[0] = (fin ? 0x80 : 0) | (opcode & 0x0f);
+  if (length < 126) head[1] = 0x80 | length;
+  else if (length < 65536) {
+    head[1] = 0x80 | 126;
+    head.writeUInt16BE(length, 2);
+  } else {
+    head[1] = 0x80 | 127;
+    head.writeBigUInt64BE(BigInt(length), 2);
+  }
+  const masked = Buffer.from(payload);
+  for (let i = 0; i < masked.length; i++) masked[i] ^= mask[i % 4];
+  return Buffer.concat([head, mask, masked]);
+}
+
+/** A TCP socket that completed a websocket upgrade and then speaks raw bytes. */
+export interface RawWebSocket {
+  readonly socket: Socket;
+  /** Every byte received after the upgrade response. */
+  readonly received: () => Buffer;
+  /** Resolves when the server ends or resets the TCP connection. */
+  readonly ended: Promise<void>;
+}
+
+/**
+ * Opens a TCP connection to `port`, sends a websocket upgrade for `path` and resolves once the
+ * server answered 101. `read: false` stops reading right after the handshake (a stalled peer).
+ */
+export async function rawUpgrade(
+  port: number,
+  path: string,
+  { read = true }: { read?: boolean } = {},
+): Promise<RawWebSocket> {
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => {}); // a reset by the server is an expected outcome here
+  const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  let buffered = Buffer.alloc(0);
+  let upgraded = false;
+  const handshake = new Promise<void>((resolve, reject) => {
+    socket.on('data', (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      if (upgraded) return;
+      const end = buffered.indexOf('\r\n\r\n');
+      if (end === -1) return;
+      const head = buffered.subarray(0, end).toString();
+      buffered = buffered.subarray(end + 4);
+      upgraded = true;
+      if (!head.startsWith('HTTP/1.1 101')) reject(new Error(head.split('\r\n')[0]));
+      else {
+        if (!read) socket.pause();
+        resolve();
+      }
+    });
+    socket.once('close', () => reject(new Error('closed during the upgrade')));
+  });
+  socket.write(
+    `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\n` +
+      `Connection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\n` +
+      'Sec-WebSocket-Version: 13\r\n\r\n',
+  );
+  await within(handshake, 5_000, `raw upgrade of ${path}`);
+  return { socket, received: () => buffered, ended };
+}
+
+/** The close code of the first close frame the server sent, if one arrived. */
+export function closeCodeIn(bytes: Buffer): number | undefined {
+  let offset = 0;
+  while (offset + 2 <= bytes.length) {
+    const opcode = bytes[offset] & 0x0f;
+    let length = bytes[offset + 1] & 0x7f;
+    let start = offset + 2;
+    if (length === 126) {
+      length = bytes.readUInt16BE(start);
+      start += 2;
+    } else if (length === 127) {
+      length = Number(bytes.readBigUInt64BE(start));
+      start += 8;
+    }
+    if (opcode === Opcode.Close && start + 2 <= bytes.length) return bytes.readUInt16BE(start);
+    offset = start + length;
+  }
+  return undefined;
+}
