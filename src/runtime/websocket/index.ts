@@ -1,0 +1,286 @@
+/**
+ * The websocket plugin: a drop-in for @fastify/websocket 11 on `ws` and `fastify-plugin`.
+ *
+ * Upgrades go through Fastify's router, so every hook runs before the handshake and can
+ * refuse it with an HTTP status; the route handler then completes the upgrade and calls the
+ * websocket handler with `(socket, request)`. Read top to bottom: options, upgrade dispatch,
+ * routes, close.
+ */
+import { ServerResponse, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  FastifyPluginCallback,
+  FastifyReply,
+  FastifyRequest,
+  HookHandlerDoneFunction,
+  RouteHandlerMethod,
+  RouteOptions,
+} from 'fastify';
+import fp from 'fastify-plugin';
+import { WebSocket, WebSocketServer, createWebSocketStream } from 'ws';
+import { decorateDrainHooks, runDrainHooks } from './drain-hooks';
+import { createInjectWS } from './inject-ws';
+import type { WebsocketHandler, WebsocketPluginOptions } from './types';
+
+export type * from './types';
+export { addDrainHook } from './drain-hooks';
+export { createWebSocketStream };
+
+const kUpgradeSocket = Symbol('fastify-ws-gateway.upgradeSocket');
+const kUpgradeHead = Symbol('fastify-ws-gateway.upgradeHead');
+
+/** The raw request of an upgrade while it travels through Fastify's router. */
+interface UpgradeRequest extends IncomingMessage {
+  [kUpgradeSocket]?: Duplex;
+  [kUpgradeHead]?: Buffer;
+}
+
+type PreClose = NonNullable<WebsocketPluginOptions['preClose']>;
+
+function fastifyWebsocketPlugin(
+  fastify: FastifyInstance,
+  opts: WebsocketPluginOptions,
+  next: (error?: Error) => void,
+): void {
+  fastify.decorateRequest('ws', false);
+
+  if (opts.errorHandler !== undefined && typeof opts.errorHandler !== 'function') {
+    return next(new Error('invalid errorHandler function'));
+  }
+  if (opts.preClose !== undefined && typeof opts.preClose !== 'function') {
+    return next(new Error('invalid preClose function'));
+  }
+  if (opts.options && (opts.options as { noServer?: boolean }).noServer) {
+    return next(
+      new Error(
+        "fastify-websocket doesn't support the ws noServer option. If you want to create a websocket server detatched from fastify, use the ws library directly.",
+      ),
+    );
+  }
+  const customErrorHandler = opts.errorHandler;
+  const userPreClose = opts.preClose;
+
+  const {
+    server: optionServer,
+    path,
+    ...wssOptions
+  } = { ...opts.options } as WebsocketPluginOptions['options'] & { path?: string; server?: Server };
+  // Routing is Fastify's: a ws `path` would make ws refuse every other route's upgrade.
+  if (path) {
+    fastify.log.warn("ws server path option shouldn't be provided, use a route instead");
+  }
+  // We dispatch upgrades ourselves (through the router), so ws never touches the server.
+  const wss = new WebSocketServer({ ...wssOptions, noServer: true });
+  const listenServer = optionServer ?? fastify.server;
+  fastify.decorate('websocketServer', wss);
+  const drainHooks = decorateDrainHooks(fastify);
+
+  // ---- upgrade dispatch ------------------------------------------------------------------
+
+  function onUpgrade(rawRequest: UpgradeRequest, socket: Duplex, head: Buffer): void {
+    // Node stops guarding the socket before 'upgrade'; a reset during async hooks must not crash.
+    socket.on('error', destroySocket);
+    rawRequest[kUpgradeSocket] = socket;
+    rawRequest[kUpgradeHead] = head;
+    const rawResponse = new ServerResponse(rawRequest);
+    rawResponse.assignSocket(socket as never);
+    fastify.routing(rawRequest, rawResponse);
+  }
+  listenServer.on('upgrade', onUpgrade);
+  const injectWS = createInjectWS((req, socket, head) =>
+    listenServer.emit('upgrade', req, socket, head),
+  );
+  fastify.decorate('injectWS', injectWS as FastifyInstance['injectWS']);
+
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    request.ws = (request.raw as UpgradeRequest)[kUpgradeSocket] !== undefined;
+    done();
+  });
+  // A hook or the 404 handler answered an upgrade with plain HTTP: the socket is done.
+  fastify.addHook('onResponse', (request, _reply, done) => {
+    if (request.ws) (request.raw as UpgradeRequest)[kUpgradeSocket]!.destroy();
+    done();
+  });
+
+  /** Completes the handshake and runs `wsHandler`; keeps nothing of the request afterwards. */
+  function upgrade(
+    instance: FastifyInstance,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    wsHandler: WebsocketHandler,
+  ): void {
+    reply.hijack();
+    const raw = request.raw as UpgradeRequest;
+    const socket = raw[kUpgradeSocket] as Duplex;
+    const head = raw[kUpgradeHead] as Buffer;
+    raw[kUpgradeHead] = undefined;
+    // ws guards the socket's errors itself from here on.
+    socket.removeListener('error', destroySocket);
+    wss.handleUpgrade(raw, socket, head, (ws) => {
+      releaseUpgrade(socket, reply);
+      wss.emit('connection', ws, raw);
+      const onError = errorReporter(instance, ws, request, reply);
+      ws.on('error', onError);
+      let result: unknown;
+      try {
+        result = wsHandler.call(instance, ws, request);
+      } catch (error) {
+        return onError(error as Error);
+      }
+      if (result && typeof (result as Promise<unknown>).catch === 'function') {
+        (result as Promise<unknown>).catch(onError);
+      }
+    });
+  }
+
+  /**
+   * The connection's error path. A custom errorHandler receives request and reply, as
+   * upstream; the default only needs the request's logger, so nothing else stays alive.
+   */
+  function errorReporter(
+    instance: FastifyInstance,
+    ws: WebSocket,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): (error: Error) => void {
+    if (customErrorHandler) {
+      return (error) => customErrorHandler.call(instance, error, ws, request, reply);
+    }
+    return logAndTerminate(request.log, ws);
+  }
+
+  // ---- routes ----------------------------------------------------------------------------
+
+  fastify.addHook('onRoute', (routeOptions: RouteOptions) => {
+    let httpHandler = routeOptions.handler;
+    let wsHandler: WebsocketHandler = closeUnhandled;
+
+    if (routeOptions.websocket || routeOptions.wsHandler) {
+      const methods = ([] as string[]).concat(routeOptions.method);
+      if (methods.every((method) => method === 'HEAD')) {
+        // A HEAD request cannot be upgraded; this is also the HEAD twin Fastify adds to a GET.
+        if (routeOptions.websocket) routeOptions.handler = notFound;
+        return;
+      }
+      if (methods.some((method) => method !== 'GET' && method !== 'HEAD')) {
+        throw new Error('websocket handler can only be declared in GET method');
+      }
+      if (routeOptions.websocket) {
+        routeOptions.schema = { ...routeOptions.schema, hide: true } as RouteOptions['schema'];
+        wsHandler = routeOptions.handler as unknown as WebsocketHandler;
+        httpHandler = notFound;
+      } else {
+        wsHandler = routeOptions.wsHandler as WebsocketHandler;
+      }
+      if (typeof wsHandler !== 'function') {
+        throw new TypeError('invalid wsHandler function');
+      }
+    }
+
+    // Every route is wrapped so an upgrade to an HTTP-only route is accepted, then closed.
+    routeOptions.handler = function (this: FastifyInstance, request, reply) {
+      if ((request.raw as UpgradeRequest)[kUpgradeSocket] === undefined) {
+        return httpHandler.call(this, request, reply);
+      }
+      upgrade(this, request, reply, wsHandler);
+    };
+  });
+
+  // ---- close -----------------------------------------------------------------------------
+
+  fastify.addHook('preClose', function (this: FastifyInstance, done: HookHandlerDoneFunction) {
+    void runDrainHooks(this, drainHooks).then(() => {
+      if (userPreClose) callPreClose(this, userPreClose, done);
+      else closeClients(done);
+    });
+  });
+  fastify.addHook('onClose', (_instance, done) => {
+    listenServer.removeListener('upgrade', onUpgrade);
+    done();
+  });
+
+  /** Default preClose: every client gets 1001 (going away), then the ws server closes. */
+  function closeClients(done: HookHandlerDoneFunction): void {
+    // clientTracking: false leaves ws without a client set; those sockets are the user's.
+    wss.clients?.forEach((client) => client.close(1001));
+    listenServer.removeListener('upgrade', onUpgrade);
+    wss.close();
+    done();
+  }
+
+  next();
+}
+
+/** The default errorHandler; built apart so its closure holds only the logger and socket. */
+function logAndTerminate(log: FastifyBaseLogger, ws: WebSocket): (error: Error) => void {
+  return (error) => {
+    log.error(error);
+    ws.terminate();
+  };
+}
+
+function destroySocket(this: Duplex): void {
+  this.destroy();
+}
+
+/**
+ * The upgraded socket no longer belongs to the HTTP response; unlink them so both can go.
+ * (Fastify's own onTimeout bookkeeping on the socket is released by `reply.hijack()`.)
+ */
+function releaseUpgrade(socket: Duplex, reply: FastifyReply): void {
+  reply.raw.detachSocket(socket as never);
+}
+
+const notFound: RouteHandlerMethod = function (_request, reply) {
+  reply.code(404).send();
+};
+
+function closeUnhandled(this: FastifyInstance, socket: WebSocket, request: FastifyRequest): void {
+  this.log.info(
+    { path: request.url },
+    'closed incoming websocket connection for path with no websocket handler',
+  );
+  socket.close();
+}
+
+/** Calls the user's preClose in the style it was written in, as Fastify's own hook runner. */
+function callPreClose(
+  instance: FastifyInstance,
+  preClose: PreClose,
+  done: HookHandlerDoneFunction,
+): void {
+  try {
+    if (preClose.length === 1) {
+      (preClose as (this: FastifyInstance, done: HookHandlerDoneFunction) => void).call(
+        instance,
+        done,
+      );
+      return;
+    }
+    const result = (preClose as (this: FastifyInstance) => unknown).call(instance);
+    if (result && typeof (result as Promise<void>).then === 'function') {
+      (result as Promise<void>).then(() => done(), done);
+    } else {
+      done();
+    }
+  } catch (error) {
+    done(error as Error);
+  }
+}
+
+/**
+ * The websocket plugin, registered under the name `@fastify/websocket`.
+ *
+ * @example
+ * await app.register(fastifyWebsocket);
+ * app.get('/echo', { websocket: true }, (socket) => socket.on('message', (m) => socket.send(m)));
+ */
+const fastifyWebsocket: FastifyPluginCallback<WebsocketPluginOptions> = fp(fastifyWebsocketPlugin, {
+  fastify: '5.x',
+  name: '@fastify/websocket',
+});
+
+export { fastifyWebsocket };
+export default fastifyWebsocket;
