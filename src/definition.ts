@@ -6,6 +6,7 @@ import type { FastifySchema, RouteShorthandOptions } from 'fastify';
 import type { ValidatorOptions } from 'class-validator';
 import type { Limits } from './runtime/gateway/limits';
 import type { Codec } from './runtime/gateway/codec';
+import type { Guard } from './runtime/gateway/guards';
 
 /** A class constructor, as decorators receive it. */
 export type Constructor<T = object> = abstract new (...args: any[]) => T;
@@ -67,6 +68,8 @@ export interface HandlerDefinition {
   readonly params: readonly ParamDefinition[];
   /** DTO class the body is validated against; absent means passed through unvalidated. */
   readonly bodyType?: Constructor;
+  /** `@UseGuards` of the class, then of the method; message handlers only. */
+  readonly guards?: readonly Guard[];
 }
 
 export interface GatewayDefinition {

@@ -12,8 +12,10 @@ export {
   Param,
   Query,
   Req,
+  UseGuards,
   type OnMessageOptions,
 } from './decorators/index';
+export type { Guard, GuardContext } from './runtime/gateway/guards';
 export { bootstrap, type BootstrapOptions } from './runtime/gateway/bootstrap';
 export { Connection } from './runtime/gateway/connection';
 export { GatewayServer, BroadcastOperator } from './runtime/gateway/gateway-server';

@@ -14,10 +14,12 @@ import type {
   ParamSource,
 } from './definition';
 import { Errors } from './runtime/errors';
+import type { Guard } from './runtime/gateway/guards';
 
 const GATEWAY_KEY = Symbol('fastify-ws-gateway:gateway');
 const HANDLERS_KEY = Symbol('fastify-ws-gateway:handlers');
 const PARAMETERS_KEY = Symbol('fastify-ws-gateway:parameters');
+const GUARDS_KEY = Symbol('fastify-ws-gateway:guards');
 
 /** What `@Gateway` records on the class. */
 interface GatewayRecord {
@@ -135,6 +137,42 @@ export function recordParameter(
 }
 
 /**
+ * Records `@UseGuards` on a class (every message handler) or on a handler method. Several
+ * `@UseGuards` add up, in the order they are written.
+ */
+export function recordGuards(
+  target: object,
+  member: string | symbol | undefined,
+  descriptor: PropertyDescriptor | undefined,
+  guards: readonly Guard[],
+): void {
+  if (member === undefined) {
+    prependOwn(GUARDS_KEY, guards, target);
+    return;
+  }
+  const name = assertInstanceMember(target, member, '@UseGuards');
+  if (typeof descriptor?.value !== 'function') {
+    throw Errors.INVALID_ARGUMENT(
+      `@UseGuards on ${className(target)}.${name}`,
+      'it decorates classes and @OnMessage methods, not properties or accessors',
+    );
+  }
+  prependOwn(GUARDS_KEY, guards, target, name);
+}
+
+// Decorators apply bottom-up; prepending keeps the guards in the order they are written.
+function prependOwn(key: symbol, guards: readonly Guard[], target: object, member?: string): void {
+  const own = (
+    member === undefined
+      ? Reflect.getOwnMetadata(key, target)
+      : Reflect.getOwnMetadata(key, target, member)
+  ) as readonly Guard[] | undefined;
+  const list = Object.freeze([...guards, ...(own ?? [])]);
+  if (member === undefined) Reflect.defineMetadata(key, list, target);
+  else Reflect.defineMetadata(key, list, target, member);
+}
+
+/**
  * Reads a gateway class into a frozen definition (cached per class). Handlers of base classes
  * are inherited; a subclass member of the same name replaces the base's handler.
  *
@@ -160,9 +198,10 @@ function buildDefinition(target: Constructor, gateway: GatewayRecord): GatewayDe
   const onConnect: HandlerDefinition[] = [];
   const onClose: HandlerDefinition[] = [];
   const messages = new Map<string, HandlerDefinition>();
+  const classGuards = collectClassGuards(target);
   for (const [member, { prototype, records }] of collectHandlers(target)) {
     for (const record of records) {
-      const handler = defineHandler(name, prototype, member, record);
+      const handler = defineHandler(name, prototype, member, record, classGuards);
       if (handler.kind === 'connect') onConnect.push(handler);
       else if (handler.kind === 'close') onClose.push(handler);
       else {
@@ -187,6 +226,16 @@ function buildDefinition(target: Constructor, gateway: GatewayRecord): GatewayDe
       handler.params.some((param) => param.source === 'request'),
     ),
   });
+}
+
+/** Class-level guards of `target` and its base classes, base classes first. */
+function collectClassGuards(target: Constructor): readonly Guard[] {
+  const guards: Guard[] = [];
+  for (let type: unknown = target; typeof type === 'function'; type = Object.getPrototypeOf(type)) {
+    const own = Reflect.getOwnMetadata(GUARDS_KEY, type) as readonly Guard[] | undefined;
+    if (own !== undefined) guards.unshift(...own);
+  }
+  return guards;
 }
 
 /** Handler records by member, base classes first; a subclass's records for a member replace the base's. */
@@ -218,6 +267,7 @@ function defineHandler(
   prototype: object,
   member: string,
   record: HandlerRecord,
+  classGuards: readonly Guard[],
 ): HandlerDefinition {
   const method = (prototype as Record<string, unknown>)[member] as (...args: unknown[]) => unknown;
   const types = Reflect.getOwnMetadata('design:paramtypes', prototype, member) as
@@ -249,6 +299,8 @@ function defineHandler(
     );
   }
 
+  const ownGuards = Reflect.getOwnMetadata(GUARDS_KEY, prototype, member) as
+    readonly Guard[] | undefined;
   const handler: { -readonly [K in keyof HandlerDefinition]: HandlerDefinition[K] } = {
     kind: record.kind,
     member,
@@ -260,6 +312,13 @@ function defineHandler(
     const bodyType =
       record.body ?? (body === undefined ? undefined : asDtoClass(types?.[body.index]));
     if (bodyType !== undefined) handler.bodyType = bodyType;
+    const guards = [...classGuards, ...(ownGuards ?? [])];
+    if (guards.length > 0) handler.guards = Object.freeze(guards);
+  } else if (ownGuards !== undefined) {
+    throw Errors.INVALID_ARGUMENT(
+      `@UseGuards on ${className}.${member}`,
+      'guards apply to @OnMessage handlers; refuse a connection with a Fastify hook (@Gateway(path, { hooks }))',
+    );
   }
   return Object.freeze(handler);
 }

@@ -7,3 +7,4 @@ export { ConnectedSocket } from './connected-socket';
 export { Param } from './param';
 export { Query } from './query';
 export { Req } from './req';
+export { UseGuards } from './use-guards';

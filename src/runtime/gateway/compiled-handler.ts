@@ -1,6 +1,7 @@
 import type { ValidatorOptions } from 'class-validator';
 import type { GatewayDefinition, HandlerDefinition } from '../../definition';
 import { compileArguments, type ArgumentBuilder } from './argument-builder';
+import type { Guard } from './guards';
 import { compileBodyValidator, type BodyValidator } from './validation';
 
 /** A handler ready for the hot path: everything that depends only on its definition is done. */
@@ -11,6 +12,8 @@ export interface CompiledHandler {
   readonly buildArguments: ArgumentBuilder;
   /** Present when the body has a DTO class. */
   readonly validate: BodyValidator | undefined;
+  /** Present when the handler has `@UseGuards`. */
+  readonly guards: readonly Guard[] | undefined;
 }
 
 /** Compiles one handler of `gateway` once, at bootstrap. */
@@ -30,6 +33,7 @@ export function compileHandler(
       handler.bodyType === undefined
         ? undefined
         : compileBodyValidator(handler.bodyType, validatorOptions),
+    guards: handler.guards,
   };
 }
 

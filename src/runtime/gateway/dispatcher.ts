@@ -2,6 +2,7 @@ import { CloseCode, WIRE_ERROR_MESSAGES, WireErrorCode, WsException } from '../e
 import type { InboundFrame } from './codec';
 import { isThenable, type CompiledHandler } from './compiled-handler';
 import type { ConnectionSession } from './connection-session';
+import { runGuards } from './guards';
 import { wireErrorFrame } from './outbound';
 import type { ValidationOutcome } from './validation';
 
@@ -38,7 +39,7 @@ export function dispatchMessage(session: ConnectionSession, data: Buffer, isBina
   }
   const { validate } = handler;
   if (validate === undefined) {
-    invoke(session, handler, frame, frame.data);
+    admit(session, handler, frame, frame.data);
     return;
   }
   let outcome: ValidationOutcome | Promise<ValidationOutcome>;
@@ -49,12 +50,47 @@ export function dispatchMessage(session: ConnectionSession, data: Buffer, isBina
     return;
   }
   if (isThenable(outcome)) {
-    session.track(handler, frame.event, frame.id, outcome.then(callValidated(session, handler)));
+    session.track(
+      handler,
+      frame.event,
+      frame.id,
+      outcome.then(callValidated(session, handler, frame.event)),
+    );
   } else if (outcome.ok) {
-    invoke(session, handler, frame, outcome.value);
+    admit(session, handler, frame, outcome.value);
   } else {
     session.send(wireErrorFrame(WireErrorCode.ValidationFailed, frame.id, outcome.details));
   }
+}
+
+/** Runs the handler's guards, if any, then the handler; a refusal is `forbidden`. */
+function admit(
+  session: ConnectionSession,
+  handler: CompiledHandler,
+  frame: InboundFrame,
+  body: unknown,
+): void {
+  const { guards } = handler;
+  if (guards === undefined) {
+    invoke(session, handler, frame, body);
+    return;
+  }
+  let verdict: boolean | Promise<boolean>;
+  try {
+    verdict = runGuards(guards, { connection: session.connection, event: frame.event, body });
+  } catch (error) {
+    session.fail(handler, frame.event, frame.id, error);
+    return;
+  }
+  if (verdict === true) invoke(session, handler, frame, body);
+  else if (verdict === false) session.send(wireErrorFrame(WireErrorCode.Forbidden, frame.id));
+  else
+    session.track(
+      handler,
+      frame.event,
+      frame.id,
+      verdict.then(callAdmitted(session, handler, frame.event, body)),
+    );
 }
 
 function invoke(
@@ -74,8 +110,8 @@ function invoke(
   else session.reply(frame.event, frame.id, result);
 }
 
-// After an async validation the handler runs in the same tracked promise chain.
-function callValidated(session: ConnectionSession, handler: CompiledHandler) {
+// After an async validation the guards and the handler run in the same tracked promise chain.
+function callValidated(session: ConnectionSession, handler: CompiledHandler, event: string) {
   return (outcome: ValidationOutcome): unknown => {
     if (!outcome.ok) {
       throw new WsException(
@@ -84,6 +120,26 @@ function callValidated(session: ConnectionSession, handler: CompiledHandler) {
         outcome.details,
       );
     }
-    return handler.method.apply(session.instance, handler.buildArguments(session, outcome.value));
+    const body = outcome.value;
+    if (handler.guards === undefined) return call(session, handler, body);
+    const admitted = callAdmitted(session, handler, event, body);
+    const verdict = runGuards(handler.guards, { connection: session.connection, event, body });
+    return verdict === true || verdict === false ? admitted(verdict) : verdict.then(admitted);
   };
+}
+
+function callAdmitted(
+  session: ConnectionSession,
+  handler: CompiledHandler,
+  _event: string,
+  body: unknown,
+) {
+  return (allowed: boolean): unknown => {
+    if (!allowed) throw new WsException(WireErrorCode.Forbidden, WIRE_ERROR_MESSAGES.forbidden);
+    return call(session, handler, body);
+  };
+}
+
+function call(session: ConnectionSession, handler: CompiledHandler, body: unknown): unknown {
+  return handler.method.apply(session.instance, handler.buildArguments(session, body));
 }
