@@ -23,7 +23,9 @@ const config: Config = {
   collectCoverage: true,
   coverageProvider: 'v8',
   collectCoverageFrom: ['src/**/*.ts'],
-  coveragePathIgnorePatterns: redis ? ['/node_modules/'] : ['/node_modules/', 'redis-adapter'],
+  coveragePathIgnorePatterns: redis
+    ? ['/node_modules/']
+    : ['/node_modules/', '/adapters/(redis-|inbound-streams|outage-report)'],
   coverageReporters: ['text-summary', 'lcov'],
   coverageThreshold: {
     global: {},

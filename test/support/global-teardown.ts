@@ -1,1 +1,4 @@
-export default async function globalTeardown(): Promise<void> {}
+export default async function globalTeardown(): Promise<void> {
+  // Stops the shared redis-server by pid (global setup ran in this same process).
+  await globalThis.fwgRedisServer?.stop();
+}

@@ -1,0 +1,37 @@
+import type { AddressInfo } from 'node:net';
+import Redis from 'ioredis';
+import { RedisAdapter } from 'fastify-ws-gateway/redis';
+import { buildChatApp } from '../chat/app';
+
+/**
+ * One node of the Redis chat demo: the chat sample with a RedisAdapter, on PORT, talking to
+ * REDIS_URL. Started twice by `main.ts`; run it alone to add a third node.
+ */
+async function main(): Promise<void> {
+  const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const name = process.env.NODE_NAME ?? 'node';
+  // Two clients: a subscribed client cannot publish. They are ours to configure and to quit.
+  const pub = new Redis(url);
+  const sub = new Redis(url);
+  const adapter = new RedisAdapter({ pub, sub, prefix: 'chat' });
+  const app = await buildChatApp({ logger: { level: 'info', base: { node: name } }, adapter });
+  await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  process.send?.({ port });
+  if (process.send === undefined)
+    console.log(`${name}: ws://127.0.0.1:${port}/chat/lobby?name=you`);
+
+  const stop = async () => {
+    await app.close(); // unsubscribes; the clients stay ours
+    app.log.info({ stats: adapter.stats() }, 'Redis adapter stats');
+    await Promise.all([pub.quit(), sub.quit()]);
+    process.disconnect?.();
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

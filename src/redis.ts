@@ -1,0 +1,10 @@
+/**
+ * `fastify-ws-gateway/redis`: the Redis adapter, for gateways served by several processes.
+ * Kept out of the main entry so that only apps that use it load ioredis (an optional peer).
+ */
+export { RedisAdapter } from './runtime/gateway/adapters/redis-adapter';
+export type {
+  RedisAdapterOptions,
+  RedisAdapterStats,
+  ReplayBufferOptions,
+} from './runtime/gateway/adapters/redis-adapter';

@@ -1,0 +1,57 @@
+/**
+ * A child process of the multi-process tests: one Fastify app serving the test gateways on a
+ * free port, with a RedisAdapter on its own ioredis clients (no 'error' listener of ours: the
+ * adapter's must be enough). Talks to the parent over IPC: `listening`, `stats`, `close`.
+ */
+import 'reflect-metadata';
+import Fastify from 'fastify';
+import Redis from 'ioredis';
+import type { AddressInfo } from 'node:net';
+import { bootstrap } from '../../src/index';
+import { RedisAdapter } from '../../src/redis';
+import { LobbyGateway, RoomGateway } from '../adapters/room-gateway';
+
+export type ParentMessage = { type: 'stats' } | { type: 'close' };
+export type ChildMessage =
+  | { type: 'listening'; port: number }
+  | { type: 'stats'; stats: ReturnType<RedisAdapter['stats']> }
+  | { type: 'closed'; clientsUsable: boolean };
+
+async function main(): Promise<void> {
+  const client = () =>
+    new Redis({
+      host: '127.0.0.1',
+      port: Number(process.env.REDIS_PORT),
+      retryStrategy: () => 50,
+      maxRetriesPerRequest: 1,
+    });
+  const pub = client();
+  const sub = client();
+  const adapter = new RedisAdapter({ pub, sub, prefix: 'multi' });
+  const app = Fastify();
+  await bootstrap(app, [RoomGateway, LobbyGateway], {
+    adapter,
+    limits: { ratePerSecond: Infinity },
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const send = (message: ChildMessage) => process.send!(message);
+  send({ type: 'listening', port: (app.server.address() as AddressInfo).port });
+
+  process.on('message', async (message: ParentMessage) => {
+    if (message.type === 'stats') send({ type: 'stats', stats: adapter.stats() });
+    if (message.type === 'close') {
+      await app.close();
+      // Still usable: the pub answers, and the sub left subscriber mode (GET is refused there).
+      const clientsUsable = (await pub.ping()) === 'PONG' && (await sub.get('missing')) === null;
+      send({ type: 'closed', clientsUsable });
+      pub.disconnect();
+      sub.disconnect();
+      process.disconnect();
+    }
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify';
+import { RedisAdapter } from '../../src/redis';
+import { connectGateway, type GatewayTestClient } from '../../src/testing/index';
+import { buildChatApp } from '../../samples/chat/app';
+import { describeRedis, RedisClients, sharedRedisPort } from './redis-clients';
+
+// samples/redis-chat runs these two nodes as two processes; here they share one test process.
+describeRedis('samples/redis-chat: two chat nodes sharing one Redis', () => {
+  let clients: RedisClients;
+  const apps: FastifyInstance[] = [];
+  const sockets: GatewayTestClient[] = [];
+
+  async function chatNode(): Promise<FastifyInstance> {
+    const adapter = new RedisAdapter({ ...clients.pair(), prefix: `chat-sample-${process.pid}` });
+    const app = await buildChatApp({ adapter });
+    apps.push(app);
+    return app;
+  }
+
+  beforeEach(() => {
+    clients = new RedisClients(sharedRedisPort());
+  });
+
+  afterEach(async () => {
+    await Promise.all(sockets.splice(0).map((socket) => socket.close()));
+    await Promise.all(apps.splice(0).map((app) => app.close()));
+    await clients.quitAll();
+  });
+
+  it('lets people on different nodes talk in the same room, and only there', async () => {
+    const [one, two] = [await chatNode(), await chatNode()];
+    const ada = await connectGateway(one, '/chat/lobby', { query: { name: 'ada' } });
+    const bob = await connectGateway(two, '/chat/lobby', { query: { name: 'bob' } });
+    const eve = await connectGateway(two, '/chat/garden', { query: { name: 'eve' } });
+    sockets.push(ada, bob, eve);
+
+    expect(await ada.request('say', { text: 'hello from node 1' })).toEqual({ ok: true });
+    expect(await bob.next('said')).toMatchObject({ user: 'ada', text: 'hello from node 1' });
+    await eve.request('say', { text: 'garden only' });
+    expect(await eve.next('said')).toMatchObject({ user: 'eve', text: 'garden only' });
+    await bob.request('say', { text: 'hi ada' });
+    expect(await ada.next('said')).toMatchObject({ user: 'ada', text: 'hello from node 1' });
+    // The garden message, emitted before bob's on node 2, would have arrived before 'hi ada'.
+    expect(await ada.next('said')).toMatchObject({ user: 'bob', text: 'hi ada' });
+  });
+});
