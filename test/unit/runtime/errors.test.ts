@@ -58,13 +58,13 @@ describe('WsException', () => {
 });
 
 describe('README lists every code', () => {
-  it.each(Object.values(WireErrorCode))('wire error code %s', (code) => {
-    expect(readme).toContain(`\`${code}\``);
+  it.each(Object.values(WireErrorCode))('wire error code %s, with its exact message', (code) => {
+    expect(readme).toContain(`| \`${code}\` | ${WIRE_ERROR_MESSAGES[code]} |`);
   });
   it.each(Object.entries(CloseCode))('close code %s (%i)', (_name, code) => {
-    expect(readme).toMatch(new RegExp(`\\|\\s*\`?${code}\`?\\s*\\|`));
+    expect(readme).toMatch(new RegExp(`^\\| ${code} \\|`, 'm'));
   });
   it.each(Object.values(Errors).map((e) => e.code))('programmer error %s', (code) => {
-    expect(readme).toContain(`\`${code}\``);
+    expect(readme).toContain(`| \`${code}\` |`);
   });
 });
