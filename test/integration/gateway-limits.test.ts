@@ -103,8 +103,12 @@ describe('limits', () => {
   it('runs at most maxInFlight handlers per connection, pauses reading and drops nothing', async () => {
     const gates: { resolve: () => void }[] = [];
     let conn!: Connection;
+    let server!: GatewayServer;
     @Gateway('/busy', { limits: { maxInFlight: 2 } })
     class BusyGateway {
+      constructor(gatewayServer: GatewayServer) {
+        server = gatewayServer;
+      }
       @OnMessage('hold') async hold(n: number, connection: Connection) {
         conn = connection;
         const gate = deferred();
@@ -119,10 +123,14 @@ describe('limits', () => {
     app = Fastify();
     await bootstrap(app, [BusyGateway]);
     const client = await TestClient.open(`${await listen(app)}/busy`);
+    // Counted after the gateway's own listener, so a counted frame has been handled or queued.
+    let received = 0;
+    server.fetchConnections()[0].socket.on('message', () => received++);
     for (let n = 1; n <= 5; n++) client.send({ event: 'hold', data: n, id: n });
     client.send({ event: 'quick', data: 6, id: 6 });
-    await until(() => gates.length === 2);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await until(() => gates.length >= 2);
+    // Every frame had its chance: either the server read them all, or it stopped reading.
+    await until(() => received === 6 || conn.socket.isPaused);
     expect(gates).toHaveLength(2);
     expect(conn.socket.isPaused).toBe(true);
     gates[0].resolve();
@@ -275,9 +283,11 @@ describe('limits', () => {
   it('runs @OnClose after a pending @OnConnect when the client leaves meanwhile, or at the deadline', async () => {
     const events: string[] = [];
     const gate = deferred();
+    let conn!: Connection;
     @Gateway('/leave', { limits: { connectTimeoutMs: 60_000 } })
     class LeaveGateway {
-      @OnConnect() async connect() {
+      @OnConnect() async connect(connection: Connection) {
+        conn = connection;
         events.push('connect');
         await gate.promise;
         events.push('connected');
@@ -292,6 +302,7 @@ describe('limits', () => {
         events.push('close');
       }
     }
+    const foreverClosed = deferred();
     @Gateway('/leave-forever', { limits: { connectTimeoutMs: 50 } })
     class ForeverGateway {
       @OnConnect() connect() {
@@ -299,6 +310,7 @@ describe('limits', () => {
       }
       @OnClose() closed() {
         events.push('forever-close');
+        foreverClosed.resolve();
       }
     }
     app = Fastify();
@@ -307,8 +319,11 @@ describe('limits', () => {
     const client = await TestClient.open(`${base}/leave`);
     client.send({ event: 'x', id: 1 });
     await until(() => events.length === 1);
+    const serverClosed = new Promise((resolve) => conn.socket.once('close', resolve));
     await client.close();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The gateway's close listener runs before this one; a turn more covers a deferred @OnClose.
+    await serverClosed;
+    await new Promise((resolve) => setImmediate(resolve));
     expect(events).toEqual(['connect']);
     gate.resolve();
     await until(() => events.length === 3);
@@ -316,7 +331,8 @@ describe('limits', () => {
 
     const forever = await TestClient.open(`${base}/leave-forever`);
     await forever.close();
-    await until(() => events.includes('forever-close'));
+    // Its @OnClose waits for the 50 ms deadline, longer than a bounded until() may last.
+    await foreverClosed.promise;
   });
 
   it('stops a connection whose frame is too big while @OnConnect runs', async () => {

@@ -1,9 +1,25 @@
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { Writable } from 'node:stream';
 import { Gateway, OnClose, OnMessage, bootstrap, type GatewayAdapter } from 'fastify-ws-gateway';
+import fastifyWebsocket from 'fastify-ws-gateway/websocket';
 import { TestClient, deferred, listen, until } from './support/ws-client';
 
+/** The longest delay a Node timer honours; a drain given Infinity waits this long. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Resolves once `app.close()` has begun the gateways' drain: drain hooks are all started in
+ * one pass, so by the time this one runs the gateway's has started too.
+ */
+function drainStarted(app: FastifyInstance): Promise<void> {
+  const started = deferred();
+  fastifyWebsocket.addDrainHook(app, async () => started.resolve());
+  return started.promise;
+}
+
 describe('graceful shutdown', () => {
+  afterEach(() => jest.useRealTimers());
+
   it('lets in-flight handlers finish and flush their replies, then closes every client with 1001', async () => {
     const gate = deferred();
     const started = jest.fn();
@@ -28,6 +44,7 @@ describe('graceful shutdown', () => {
     }
     const app = Fastify();
     await bootstrap(app, [WorkGateway], { adapter });
+    const draining = drainStarted(app);
     const base = await listen(app);
     expect(links.opened).toEqual(['/work']);
     const busy = await TestClient.open(`${base}/work`);
@@ -35,10 +52,12 @@ describe('graceful shutdown', () => {
     busy.send({ event: 'work', data: 21, id: 1 });
     await until(() => started.mock.calls.length === 1);
     const closing = app.close();
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await draining;
     // Frames arriving during the drain are not handled.
     busy.send({ event: 'work', data: 5, id: 2 });
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // The pongs prove the server read frame 2, and that no close frame went out before them.
+    await Promise.all([busy.roundTrip(), idle.roundTrip()]);
+    expect(started).toHaveBeenCalledTimes(1);
     expect(idle.socket.readyState).toBe(1);
     gate.resolve();
     await expect(busy.reply(1)).resolves.toEqual({ event: 'work', data: 42, id: 1 });
@@ -59,9 +78,11 @@ describe('graceful shutdown', () => {
         done();
       },
     });
+    const started = deferred();
     @Gateway('/stuck', { limits: { drainTimeoutMs: 50 } })
     class StuckGateway {
       @OnMessage('hang') hang() {
+        started.resolve();
         return new Promise(() => {});
       }
     }
@@ -69,7 +90,7 @@ describe('graceful shutdown', () => {
     await bootstrap(app, [StuckGateway]);
     const client = await TestClient.open(`${await listen(app)}/stuck`);
     client.send({ event: 'hang', id: 1 });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await started.promise;
     await app.close();
     await expect(client.closed).resolves.toMatchObject({ code: 1001 });
     expect(lines.join('')).toContain('1 handler(s) still running after drainTimeoutMs (50 ms)');
@@ -107,14 +128,33 @@ describe('graceful shutdown', () => {
         return 'done';
       }
     }
-    const app = Fastify();
+    // No plugin timeout: avvio's close timer would fire as the test moves the clock ahead.
+    const app = Fastify({ pluginTimeout: 0 });
     await bootstrap(app, [PatientGateway]);
+    const draining = drainStarted(app);
     const client = await TestClient.open(`${await listen(app)}/patient`);
     client.send({ event: 'slow', id: 1 });
     await started.promise;
+    // Only timeouts are faked, so the drain's timer is ours to run; sockets keep real time.
+    jest.useFakeTimers({
+      doNotFake: [
+        'Date',
+        'hrtime',
+        'nextTick',
+        'performance',
+        'queueMicrotask',
+        'setImmediate',
+        'clearImmediate',
+        'setInterval',
+        'clearInterval',
+      ],
+    });
     const closing = app.close();
-    // A timer given Infinity would fire after 1 ms; the drain must still be waiting.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await draining;
+    // A timer given Infinity would fire after 1 ms; the drain must still be waiting ~24 days on.
+    jest.advanceTimersByTime(MAX_TIMER_MS - 1);
+    // Had the drain ended, the 1001 close frame would have reached the client before the pong.
+    await client.roundTrip();
     expect(client.socket.readyState).toBe(1);
     gate.resolve();
     await expect(client.reply(1)).resolves.toMatchObject({ data: 'done' });

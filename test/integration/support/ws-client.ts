@@ -67,6 +67,22 @@ export class TestClient {
     return this.reply(id);
   }
 
+  /**
+   * Pings the server and resolves on its pong, or once the socket closed instead. The server
+   * reads a socket's frames in order, so it has received every frame sent before this call.
+   */
+  roundTrip(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.socket.off('pong', done);
+        resolve();
+      };
+      this.socket.once('pong', done);
+      void this.closed.then(done);
+      this.socket.ping();
+    });
+  }
+
   close(): Promise<{ code: number; reason: string }> {
     if (
       this.socket.readyState === WebSocket.OPEN ||
