@@ -1,0 +1,95 @@
+// Client connections of the load generator: one shape over a `ws` socket speaking our echo
+// protocol and over a socket.io socket using acknowledgements.
+import { WebSocket } from 'ws';
+import { io } from 'socket.io-client';
+import { ECHO_PATH, PAYLOAD_S, TICK_EVENT, echoFrame, type ClientKind } from './protocol';
+
+/** What a connection reports; the generator does the bookkeeping. */
+export interface ClientEvents {
+  /** A reply to request `id`; `intact` says its event and payload match what was sent. */
+  reply(id: number, intact: boolean): void;
+  /** Broadcast number `n` arrived. */
+  tick(n: number): void;
+  /** A frame that is neither a reply nor a broadcast (an error frame, garbage). */
+  stray(): void;
+}
+
+export interface BenchClient {
+  echo(id: number): void;
+  close(): Promise<void>;
+}
+
+function isIntact(data: { n?: unknown; s?: unknown } | undefined, id: number): boolean {
+  return data?.n === id && data.s === PAYLOAD_S;
+}
+
+function openWs(port: number, events: ClientEvents): Promise<BenchClient> {
+  const socket = new WebSocket(`ws://127.0.0.1:${port}${ECHO_PATH}`, {
+    perMessageDeflate: false,
+    skipUTF8Validation: true,
+  });
+  socket.on('message', (raw) => {
+    let frame: { event?: unknown; data?: { n?: unknown; s?: unknown }; id?: unknown };
+    try {
+      frame = JSON.parse(raw.toString());
+    } catch {
+      return events.stray();
+    }
+    if (frame.event === 'echo' && typeof frame.id === 'number') {
+      events.reply(frame.id, isIntact(frame.data, frame.id));
+    } else if (frame.event === TICK_EVENT && typeof frame.data?.n === 'number') {
+      events.tick(frame.data.n);
+    } else {
+      events.stray();
+    }
+  });
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  const client: BenchClient = {
+    echo: (id) => socket.send(echoFrame(id)),
+    close: () => {
+      socket.close();
+      return closed;
+    },
+  };
+  return new Promise((resolve, reject) => {
+    socket.once('open', () => resolve(client));
+    socket.on('error', reject); // after open, a late error is followed by 'close'
+  });
+}
+
+function openSocketIo(port: number, events: ClientEvents): Promise<BenchClient> {
+  const socket = io(`http://127.0.0.1:${port}`, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
+  socket.on(TICK_EVENT, (data: { n?: unknown }) => {
+    if (typeof data?.n === 'number') events.tick(data.n);
+    else events.stray();
+  });
+  const client: BenchClient = {
+    echo: (id) =>
+      socket.emit('echo', { n: id, s: PAYLOAD_S }, (reply: { n?: unknown; s?: unknown }) =>
+        events.reply(id, isIntact(reply, id)),
+      ),
+    close: () =>
+      new Promise((resolve) => {
+        if (socket.disconnected) return resolve();
+        socket.once('disconnect', () => resolve());
+        socket.disconnect();
+      }),
+  };
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(client));
+    socket.once('connect_error', reject);
+  });
+}
+
+/** Opens one connection to the bench server on `port`. */
+export function openClient(
+  kind: ClientKind,
+  port: number,
+  events: ClientEvents,
+): Promise<BenchClient> {
+  return kind === 'ws' ? openWs(port, events) : openSocketIo(port, events);
+}

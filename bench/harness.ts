@@ -1,0 +1,91 @@
+// Runs every available server through interleaved rounds (a, b, c, … a, b, c) and gathers
+// the samples per server and metric.
+import { existsSync } from 'node:fs';
+import { canPin, scriptPath } from './children';
+import { METRICS, PEERS, type MetricKey, type Peer } from './peers';
+import type { PeerSamples } from './report';
+import { hasRedisServer, runRedisRound } from './redis-round';
+import { runRound, type Plan } from './scenarios';
+
+/** `npm run bench`: the sizes issue 8 names. */
+export const FULL_PLAN: Plan = {
+  echo: { connections: 50, inFlight: 16, warmupMs: 1000, measureMs: 3000 },
+  heap: { connections: 2000 },
+  connect: { connections: 2000, batch: 50 },
+  broadcast: { clients: 200, broadcasts: 200, repeats: 3 },
+};
+
+/** `npm run bench -- --quick`: same shapes, smaller counts, to see a change's direction. */
+export const QUICK_PLAN: Plan = {
+  echo: { connections: 50, inFlight: 16, warmupMs: 300, measureMs: 700 },
+  heap: { connections: 200 },
+  connect: { connections: 100, batch: 50 },
+  broadcast: { clients: 100, broadcasts: 100, repeats: 1 },
+};
+
+export interface HarnessOptions {
+  plan: Plan;
+  rounds: number;
+  /** Keys of the servers to run (all available ones when omitted). */
+  only?: readonly string[];
+  log?: (line: string) => void;
+}
+
+export interface HarnessResult {
+  results: PeerSamples[];
+  /** Servers left out because their compiled script is missing. */
+  skipped: Peer[];
+  pinned: boolean;
+  verified: number;
+}
+
+function emptySamples(): Record<MetricKey, number[]> {
+  return Object.fromEntries(METRICS.map((metric) => [metric.key, []])) as unknown as Record<
+    MetricKey,
+    number[]
+  >;
+}
+
+export async function runHarness(options: HarnessOptions): Promise<HarnessResult> {
+  const log = options.log ?? (() => {});
+  const wanted = PEERS.filter((peer) => !options.only || options.only.includes(peer.key));
+  const runnable = wanted.filter(
+    (peer) =>
+      existsSync(scriptPath('servers', peer.script)) &&
+      (peer.round !== 'redis' || hasRedisServer()),
+  );
+  const skipped = wanted.filter((peer) => !runnable.includes(peer));
+  const results: PeerSamples[] = runnable.map((peer) => ({
+    peer,
+    samples: emptySamples(),
+    rounds: [],
+    generatorLoad: [],
+    errors: [],
+  }));
+  let verified = 0;
+  for (let round = 1; round <= options.rounds; round++) {
+    for (const entry of results) {
+      const measure = entry.peer.round === 'redis' ? runRedisRound : runRound;
+      const started = Date.now();
+      const outcome = await measure(entry.peer, options.plan);
+      const steps = Object.entries(outcome.seconds ?? {})
+        .map(([step, seconds]) => `${step} ${seconds.toFixed(1)}`)
+        .join(', ');
+      const took = `${((Date.now() - started) / 1000).toFixed(1)} s${steps ? `: ${steps}` : ''}`;
+      verified += outcome.verified;
+      entry.rounds.push(outcome.values);
+      for (const [key, value] of Object.entries(outcome.values)) {
+        entry.samples[key as MetricKey].push(value);
+      }
+      if (outcome.generatorLoad !== undefined) entry.generatorLoad.push(outcome.generatorLoad);
+      entry.errors.push(...outcome.errors.map((error) => `${error} (round ${round})`));
+      const summary = Object.entries(outcome.values)
+        .map(([key, value]) => `${key}=${value.toFixed(key === 'cpu' ? 2 : 0)}`)
+        .join(' ');
+      log(
+        `round ${round}/${options.rounds} ${entry.peer.label} (${took}): ${summary}${outcome.errors.length ? ` ERRORS: ${outcome.errors.join('; ')}` : ''}`,
+      );
+    }
+  }
+  return { results, skipped, pinned: canPin(), verified };
+}

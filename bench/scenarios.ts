@@ -1,0 +1,170 @@
+// One round on one server: a fresh server process and a fresh load generator, each metric
+// measured in turn. Any id or payload mismatch makes that metric an error, not a number.
+import { Child, scriptPath } from './children';
+import type { MetricKey, Peer } from './peers';
+import type { CpuSample, EchoCounts } from './protocol';
+import { median } from './stats';
+
+export interface Plan {
+  echo: { connections: number; inFlight: number; warmupMs: number; measureMs: number };
+  heap: { connections: number };
+  connect: { connections: number; batch: number };
+  broadcast: { clients: number; broadcasts: number; repeats: number };
+}
+
+export interface RoundResult {
+  values: Partial<Record<MetricKey, number>>;
+  /** Load generator CPU use during the echo window (1 = a whole core): a saturated
+   * generator caps every server's echo number alike. */
+  generatorLoad?: number;
+  /** Replies and broadcasts checked in this round. */
+  verified: number;
+  /** Wall time of each step, for tuning the plans. */
+  seconds?: Record<string, number>;
+  errors: string[];
+}
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function cpuUs(sample: CpuSample): number {
+  return sample.userUs + sample.systemUs;
+}
+
+export function checkClean(counts: { mismatches: number; lost?: number }): void {
+  if (counts.mismatches > 0 || (counts.lost ?? 0) > 0) {
+    throw new Error(`${counts.mismatches} mismatched and ${counts.lost ?? 0} lost replies`);
+  }
+}
+
+type Step = (server: Child, generator: Child, target: Record<string, unknown>) => Promise<void>;
+
+/** Times `repeats` bursts of `broadcasts` emits from `server` to every generator client;
+ * returns the median deliveries per second and the number of deliveries checked. */
+export async function measureBroadcasts(
+  server: Child,
+  generator: Child,
+  broadcasts: number,
+  repeats: number,
+): Promise<{ rate: number; verified: number }> {
+  const rates: number[] = [];
+  let verified = 0;
+  for (let repeat = 0; repeat < repeats; repeat++) {
+    const expected = await generator.call<number>('armTicks', { perClient: broadcasts });
+    const startNs = Number(process.hrtime.bigint());
+    const sent = server.call('broadcast', { count: broadcasts });
+    const done = await generator.call<{ lastAtNs: number; ticks: number; mismatches: number }>(
+      'waitTicks',
+      { timeoutMs: 30000 },
+    );
+    await sent;
+    if (done.ticks !== expected) {
+      throw new Error(`${done.ticks} of ${expected} deliveries arrived`);
+    }
+    checkClean(done);
+    verified += done.ticks;
+    rates.push(expected / ((done.lastAtNs - startNs) / 1e9));
+  }
+  return { rate: median(rates), verified };
+}
+
+export async function runRound(peer: Peer, plan: Plan): Promise<RoundResult> {
+  const result: RoundResult = { values: {}, verified: 0, errors: [] };
+  const server = new Child(peer.label, peer.scriptFile ?? scriptPath('servers', peer.script), {
+    cpu: 0,
+    nodeArgs: ['--expose-gc'],
+  });
+  const generator = new Child('load generator', scriptPath('load-generator'), { cpu: 1 });
+
+  const heap: Step = async (srv, gen, target) => {
+    const before = await srv.call<number>('memory');
+    const opened = await gen.call<EchoCounts & { lost: number; open: number }>('open', {
+      ...target,
+      count: plan.heap.connections,
+      batch: 100,
+    });
+    checkClean(opened);
+    result.verified += opened.replies;
+    const after = await srv.call<number>('memory');
+    result.values.heap = (after - before) / plan.heap.connections;
+    await gen.call('closeAll');
+  };
+
+  const connect: Step = async (_srv, gen, target) => {
+    const { connections, batch } = plan.connect;
+    const run = await gen.call<{ elapsedNs: number; mismatches: number }>(
+      'connectClose',
+      { ...target, count: connections, batch },
+      120000,
+    );
+    checkClean(run);
+    result.values.connect = run.elapsedNs / 1000 / connections;
+  };
+
+  const echo: Step = async (srv, gen, target) => {
+    const { connections, inFlight, warmupMs, measureMs } = plan.echo;
+    await gen.call('echoStart', { ...target, connections, inFlight });
+    await delay(warmupMs);
+    const cpuBefore = await srv.call<CpuSample>('cpu');
+    const start = await gen.call<EchoCounts>('echoMark');
+    await delay(measureMs);
+    const end = await gen.call<EchoCounts>('echoMark');
+    const cpuAfter = await srv.call<CpuSample>('cpu');
+    const totals = await gen.call<EchoCounts & { lost: number }>('echoStop');
+    checkClean(totals);
+    result.verified += totals.replies;
+    const replies = end.replies - start.replies;
+    const seconds = (end.atNs - start.atNs) / 1e9;
+    if (replies === 0) throw new Error('no replies in the measured window');
+    result.values.echo = replies / seconds;
+    result.values.cpu = (cpuUs(cpuAfter) - cpuUs(cpuBefore)) / replies;
+    result.generatorLoad = (end.cpuUs - start.cpuUs) / 1e6 / seconds;
+  };
+
+  const broadcast: Step = async (srv, gen, target) => {
+    const { clients, broadcasts, repeats } = plan.broadcast;
+    const opened = await gen.call<EchoCounts & { lost: number }>('open', {
+      ...target,
+      count: clients,
+      batch: 50,
+    });
+    checkClean(opened);
+    const measured = await measureBroadcasts(srv, gen, broadcasts, repeats);
+    result.verified += measured.verified;
+    result.values.broadcast = measured.rate;
+    await gen.call('closeAll');
+  };
+
+  try {
+    const { port } = await server.ready;
+    const target = { kind: peer.client, port };
+    // Heap first, on a fresh process; echo warms the JIT for nothing that follows it.
+    for (const [name, step] of [
+      ['heap', heap],
+      ['connect', connect],
+      ['echo', echo],
+      ['broadcast', broadcast],
+    ] as const) {
+      const started = Date.now();
+      try {
+        await step(server, generator, target);
+        result.seconds = { ...result.seconds, [name]: (Date.now() - started) / 1000 };
+      } catch (error) {
+        result.errors.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+        if (!(await alive(server))) break;
+        await generator.call('closeAll').catch(() => {});
+      }
+    }
+  } catch (error) {
+    result.errors.push(error instanceof Error ? error.message : String(error));
+  } finally {
+    await Promise.all([server.stop(), generator.stop()]);
+  }
+  return result;
+}
+
+async function alive(child: Child): Promise<boolean> {
+  return child.call('cpu', {}, 5000).then(
+    () => true,
+    () => false,
+  );
+}

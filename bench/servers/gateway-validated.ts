@@ -1,0 +1,21 @@
+// Our gateway with a validated DTO body (class-transformer + class-validator).
+import 'reflect-metadata';
+import { Gateway, GatewayServer, MessageBody, OnMessage } from 'fastify-ws-gateway';
+import { ECHO_PATH } from '../protocol';
+import { exitOnStartupError } from './control';
+import { EchoDto } from './echo-dto';
+import { BENCH_LIMITS, broadcaster, startGateway } from './gateway-app';
+
+@Gateway(ECHO_PATH, { limits: BENCH_LIMITS })
+class EchoGateway {
+  constructor(server: GatewayServer) {
+    broadcaster.server = server;
+  }
+
+  @OnMessage('echo')
+  echo(@MessageBody() body: EchoDto) {
+    return body;
+  }
+}
+
+startGateway(EchoGateway).catch(exitOnStartupError);

@@ -1,0 +1,47 @@
+// Smoke test of `npm run bench`: the harness drives real servers through every scenario and
+// checks every reply. No timing assertions: only that it runs and the replies match.
+import { join } from 'node:path';
+import { runHarness } from '../../bench/harness';
+import { METRICS } from '../../bench/peers';
+import { runRound, type Plan } from '../../bench/scenarios';
+
+const TINY: Plan = {
+  echo: { connections: 4, inFlight: 4, warmupMs: 50, measureMs: 150 },
+  heap: { connections: 20 },
+  connect: { connections: 20, batch: 10 },
+  broadcast: { clients: 10, broadcasts: 20, repeats: 1 },
+};
+
+jest.setTimeout(120000);
+
+test('measures raw ws and @fastify/websocket with every reply and broadcast verified', async () => {
+  const outcome = await runHarness({ plan: TINY, rounds: 1, only: ['ws', 'fastify-websocket'] });
+
+  expect(outcome.results.map((entry) => entry.peer.key)).toEqual(['ws', 'fastify-websocket']);
+  for (const entry of outcome.results) {
+    expect(entry.errors).toEqual([]);
+    for (const metric of METRICS) {
+      expect(entry.samples[metric.key]).toHaveLength(1);
+      expect(entry.samples[metric.key][0]).toBeGreaterThan(0);
+    }
+  }
+  // Per server: 20 idle echoes, 10 x 20 broadcasts, and the echo run's replies.
+  expect(outcome.verified).toBeGreaterThan(2 * (20 + 200));
+});
+
+test('reports a server that answers with another request id as an error, not a number', async () => {
+  const round = await runRound(
+    {
+      key: 'swapped',
+      label: 'swapped ids',
+      script: 'swapped-id-server',
+      scriptFile: join(__dirname, 'fixtures', 'swapped-id-server.ts'),
+      client: 'ws',
+    },
+    TINY,
+  );
+
+  expect(round.errors).toEqual([expect.stringMatching(/^echo: \d+ mismatched and 0 lost replies/)]);
+  expect(round.values.echo).toBeUndefined();
+  expect(round.values.heap).toBeGreaterThan(0);
+});
