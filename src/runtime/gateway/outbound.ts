@@ -22,8 +22,34 @@ export function writePayload(
     closeSlowReader(socket);
     return;
   }
+  corkUntilNextTick(socket);
   if (binary) socket.send(payload, BINARY);
   else socket.send(payload);
+}
+
+/** The transport under a `ws` socket; `ws` 8 keeps it on `_socket` while the socket is open. */
+interface Transport {
+  readonly writableCorked: number;
+  cork(): void;
+  uncork(): void;
+}
+
+/**
+ * Holds the frames written to one socket in this tick (replies to one TCP read, a burst of
+ * broadcasts) and sends them in one system call instead of one each. `bufferedAmount` still
+ * counts corked bytes, so the `maxBufferedBytes` check is unchanged.
+ */
+function corkUntilNextTick(socket: WebSocket): void {
+  const transport = (socket as unknown as { _socket?: Transport })._socket;
+  /* c8 ignore next -- an open ws 8 socket always has its transport; this guards other versions */
+  if (transport === undefined) return;
+  if (transport.writableCorked > 0) return;
+  transport.cork();
+  process.nextTick(uncork, transport);
+}
+
+function uncork(transport: Transport): void {
+  transport.uncork();
 }
 
 // The close frame queues behind the unread bytes; a peer that never reads them is cut off
