@@ -1,24 +1,6 @@
 // Our plugin (`fastify-ws-gateway/websocket`, the @fastify/websocket drop-in) with the
 // hand-written echo handler.
-import Fastify from 'fastify';
 import fastifyWebsocket from 'fastify-ws-gateway/websocket';
-import { ECHO_PATH } from '../protocol';
-import { exitOnStartupError, reportReady } from './control';
-import { broadcastTo, handleEcho } from './echo-handler';
+import { serveFastifyEcho } from './fastify-echo';
 
-async function main(): Promise<void> {
-  const app = Fastify();
-  await app.register(fastifyWebsocket);
-  app.get(ECHO_PATH, { websocket: true }, (socket) => {
-    socket.on('message', (raw) => handleEcho(socket, raw));
-  });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('no TCP address');
-  reportReady({
-    port: address.port,
-    broadcast: (n) => broadcastTo(app.websocketServer.clients, n),
-  });
-}
-
-main().catch(exitOnStartupError);
+serveFastifyEcho(fastifyWebsocket);

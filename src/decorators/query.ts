@@ -1,5 +1,4 @@
-import { recordParameter } from '../metadata';
-import { Errors } from '../runtime/errors';
+import { namedParameter } from './named-parameter';
 
 /**
  * Injects a query-string value of the upgrade URL (`@Query('token')`), or the whole record (`@Query()`).
@@ -8,21 +7,5 @@ import { Errors } from '../runtime/errors';
  * @OnConnect() join(@ConnectedSocket() conn: Connection, @Query('lang') lang?: string) {}
  */
 export function Query(name?: string): ParameterDecorator {
-  if (name !== undefined && (typeof name !== 'string' || name === '')) {
-    throw Errors.INVALID_ARGUMENT(
-      '@Query(name)',
-      'name must be a non-empty string, or omitted for the whole query',
-    );
-  }
-  const record =
-    name === undefined ? { source: 'query' as const } : { source: 'query' as const, name };
-  return (target, member, index) => {
-    recordParameter(
-      target,
-      member,
-      index,
-      record,
-      `@Query(${name === undefined ? '' : JSON.stringify(name)})`,
-    );
-  };
+  return namedParameter('query', '@Query', 'the whole query', name);
 }
