@@ -33,6 +33,9 @@ const config: Config = {
   },
   testTimeout: 20000,
   maxWorkers: 2,
+  // A worker reaches 'exit' at once, but freeing its (mostly garbage) heap can take over
+  // Jest's default 500 ms on a busy machine; a leaked handle still never exits and is reported.
+  workerGracefulExitTimeout: 2000,
 };
 
 export default config;

@@ -22,7 +22,10 @@ test('measures raw ws and @fastify/websocket with every reply and broadcast veri
     expect(entry.errors).toEqual([]);
     for (const metric of METRICS) {
       expect(entry.samples[metric.key]).toHaveLength(1);
-      expect(entry.samples[metric.key][0]).toBeGreaterThan(0);
+      // Heap growth over 20 connections is within GC noise and may even be negative: only
+      // check it was measured. Rates and times are always positive.
+      if (metric.key === 'heap') expect(Number.isFinite(entry.samples.heap[0])).toBe(true);
+      else expect(entry.samples[metric.key][0]).toBeGreaterThan(0);
     }
   }
   // Per server: 20 idle echoes, 10 x 20 broadcasts, and the echo run's replies.
@@ -43,5 +46,5 @@ test('reports a server that answers with another request id as an error, not a n
 
   expect(round.errors).toEqual([expect.stringMatching(/^echo: \d+ mismatched and 0 lost replies/)]);
   expect(round.values.echo).toBeUndefined();
-  expect(round.values.heap).toBeGreaterThan(0);
+  expect(Number.isFinite(round.values.heap)).toBe(true);
 });
