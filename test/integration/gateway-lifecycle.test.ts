@@ -9,7 +9,7 @@ import {
   bootstrap,
   type Connection,
 } from 'fastify-ws-gateway';
-import { TestClient, listen, until } from './support/ws-client';
+import { TestClient, deferred, listen, until } from './support/ws-client';
 
 describe('connection lifecycle', () => {
   let app: FastifyInstance;
@@ -19,11 +19,19 @@ describe('connection lifecycle', () => {
 
   it('queues frames sent during a slow async @OnConnect and answers all of them in order', async () => {
     const order: string[] = [];
+    const gate = deferred();
+    const allArrived = deferred();
+    let received = 0;
     @Gateway('/slow')
     class SlowGateway {
-      @OnConnect() async connect() {
+      @OnConnect() async connect(conn: Connection) {
         order.push('connect:start');
-        await new Promise((resolve) => setTimeout(resolve, 150));
+        // Counted after the gateway's own listener: proves the frames reached the server
+        // while @OnConnect was still pending.
+        conn.socket.on('message', () => {
+          if (++received === 5) allArrived.resolve();
+        });
+        await gate.promise;
         order.push('connect:end');
       }
       @OnMessage('n') n(body: { n: number }) {
@@ -36,6 +44,9 @@ describe('connection lifecycle', () => {
     const base = await listen(app);
     const client = await TestClient.open(`${base}/slow`);
     for (let n = 1; n <= 5; n++) client.send({ event: 'n', data: { n }, id: n });
+    await allArrived.promise;
+    expect(order).toEqual(['connect:start']);
+    gate.resolve();
     const replies = await Promise.all([1, 2, 3, 4, 5].map((id) => client.reply(id)));
     expect(replies.map((frame) => frame.data)).toEqual([10, 20, 30, 40, 50]);
     expect(client.frames).toEqual([]);
