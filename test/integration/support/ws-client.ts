@@ -112,9 +112,13 @@ export async function listen(app: FastifyInstance): Promise<string> {
   return `ws://127.0.0.1:${port}`;
 }
 
-/** Resolves once `condition()` holds, checking on every turn of the event loop (bounded). */
+/**
+ * Resolves once `condition()` holds, checking on every turn of the event loop. Bounded by
+ * `turns` and, so a busy machine does not fail it early, by at least 5 s.
+ */
 export async function until(condition: () => boolean, turns = 5000): Promise<void> {
-  for (let i = 0; i < turns; i++) {
+  const deadline = Date.now() + 5000;
+  for (let i = 0; i < turns || Date.now() < deadline; i++) {
     if (condition()) return;
     await new Promise((resolve) => setImmediate(resolve));
   }
