@@ -89,7 +89,7 @@ function admit(
       handler,
       frame.event,
       frame.id,
-      verdict.then(callAdmitted(session, handler, frame.event, body)),
+      verdict.then(callAdmitted(session, handler, body)),
     );
 }
 
@@ -101,7 +101,7 @@ function invoke(
 ): void {
   let result: unknown;
   try {
-    result = handler.method.apply(session.instance, handler.buildArguments(session, body));
+    result = call(session, handler, body);
   } catch (error) {
     session.fail(handler, frame.event, frame.id, error);
     return;
@@ -122,18 +122,13 @@ function callValidated(session: ConnectionSession, handler: CompiledHandler, eve
     }
     const body = outcome.value;
     if (handler.guards === undefined) return call(session, handler, body);
-    const admitted = callAdmitted(session, handler, event, body);
+    const admitted = callAdmitted(session, handler, body);
     const verdict = runGuards(handler.guards, { connection: session.connection, event, body });
     return verdict === true || verdict === false ? admitted(verdict) : verdict.then(admitted);
   };
 }
 
-function callAdmitted(
-  session: ConnectionSession,
-  handler: CompiledHandler,
-  _event: string,
-  body: unknown,
-) {
+function callAdmitted(session: ConnectionSession, handler: CompiledHandler, body: unknown) {
   return (allowed: boolean): unknown => {
     if (!allowed) throw new WsException(WireErrorCode.Forbidden, WIRE_ERROR_MESSAGES.forbidden);
     return call(session, handler, body);
