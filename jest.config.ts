@@ -23,13 +23,14 @@ const config: Config = {
   collectCoverage: true,
   coverageProvider: 'v8',
   collectCoverageFrom: ['src/**/*.ts'],
-  coveragePathIgnorePatterns: redis
-    ? ['/node_modules/']
-    : ['/node_modules/', '/adapters/(redis-|inbound-streams|outage-report)'],
+  coveragePathIgnorePatterns: redis ? ['/node_modules/'] : ['/node_modules/', '/src/redis/'],
   coverageReporters: ['text-summary', 'lcov'],
   coverageThreshold: {
     global: {},
-    './src/runtime/': { lines: 100, branches: 100 },
+    './src/gateway/': { lines: 100, branches: 100 },
+    './src/websocket/': { lines: 100, branches: 100 },
+    './src/errors.ts': { lines: 100, branches: 100 },
+    ...(redis ? { './src/redis/': { lines: 100, branches: 100 } } : {}),
   },
   testTimeout: 20000,
   maxWorkers: 2,

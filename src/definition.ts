@@ -4,9 +4,9 @@
  */
 import type { FastifySchema, RouteShorthandOptions } from 'fastify';
 import type { ValidatorOptions } from 'class-validator';
-import type { Limits } from './runtime/gateway/limits';
-import type { Codec } from './runtime/gateway/codec';
-import type { Guard } from './runtime/gateway/guards';
+import type { Limits } from './gateway/limits';
+import type { Codec } from './gateway/codec';
+import type { Guard } from './gateway/guards';
 
 /** A class constructor, as decorators receive it. */
 export type Constructor<T = object> = abstract new (...args: any[]) => T;

@@ -14,12 +14,12 @@ export {
   Req,
   UseGuards,
   type OnMessageOptions,
-} from './decorators/index';
-export type { Guard, GuardContext } from './runtime/gateway/guards';
-export { bootstrap, type BootstrapOptions } from './runtime/gateway/bootstrap';
-export { Connection } from './runtime/gateway/connection';
-export { GatewayServer, BroadcastOperator } from './runtime/gateway/gateway-server';
-export { FASTIFY_REQUEST } from './runtime/gateway/container';
+} from './decorators';
+export type { Guard, GuardContext } from './gateway/guards';
+export { bootstrap, type BootstrapOptions } from './gateway/bootstrap';
+export { Connection } from './gateway/connection';
+export { GatewayServer, BroadcastOperator } from './gateway/gateway-server';
+export { FASTIFY_REQUEST } from './gateway/container';
 export {
   WsException,
   isWsException,
@@ -27,17 +27,12 @@ export {
   CloseCode,
   Errors,
   GatewayError,
-} from './runtime/errors';
-export { DEFAULT_LIMITS, type Limits } from './runtime/gateway/limits';
-export type { Codec, DecodeResult, InboundFrame, OutboundFrame } from './runtime/gateway/codec';
-export { MemoryAdapter } from './runtime/gateway/adapters/memory-adapter';
-export type {
-  AdapterChannel,
-  AdapterLink,
-  Broadcast,
-  GatewayAdapter,
-} from './runtime/gateway/adapters/adapter';
-export type { ValidationDetail } from './runtime/gateway/validation';
+} from './errors';
+export { DEFAULT_LIMITS, type Limits } from './gateway/limits';
+export type { Codec, DecodeResult, InboundFrame, OutboundFrame } from './gateway/codec';
+export { MemoryAdapter } from './gateway/memory-adapter';
+export type { AdapterChannel, AdapterLink, Broadcast, GatewayAdapter } from './gateway/adapter';
+export type { ValidationDetail } from './gateway/validation';
 export type {
   Constructor,
   GatewayDefinition,
@@ -46,5 +41,5 @@ export type {
   HandlerDefinition,
   ParamDefinition,
 } from './definition';
-export { fastifyWebsocket } from './runtime/websocket/index';
-export type * from './runtime/websocket/types';
+export { fastifyWebsocket } from './websocket/plugin';
+export type * from './websocket/types';

@@ -13,8 +13,8 @@ import type {
   ParamDefinition,
   ParamSource,
 } from './definition';
-import { Errors } from './runtime/errors';
-import type { Guard } from './runtime/gateway/guards';
+import { Errors } from './errors';
+import type { Guard } from './gateway/guards';
 
 const GATEWAY_KEY = Symbol('fastify-ws-gateway:gateway');
 const HANDLERS_KEY = Symbol('fastify-ws-gateway:handlers');

@@ -1,5 +1,5 @@
 import { recordParameter } from '../metadata';
-import { Errors } from '../runtime/errors';
+import { Errors } from '../errors';
 
 /**
  * Injects the `Connection` (id, params, rooms, emit, join, leave, close, raw socket).

@@ -1,7 +1,7 @@
 import { recordGateway } from '../metadata';
 import { injectable } from 'tsyringe';
 import type { Constructor, GatewayOptions } from '../definition';
-import { Errors } from '../runtime/errors';
+import { Errors } from '../errors';
 
 const OPTION_KEYS = new Set<string>([
   'hooks',

@@ -1,5 +1,5 @@
 import { recordParameter } from '../metadata';
-import { Errors } from '../runtime/errors';
+import { Errors } from '../errors';
 
 /**
  * Injects the message body into an `@OnMessage` handler parameter; validated when the

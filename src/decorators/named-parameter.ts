@@ -1,5 +1,5 @@
 import { recordParameter } from '../metadata';
-import { Errors } from '../runtime/errors';
+import { Errors } from '../errors';
 
 /**
  * The shared body of `@Param(name?)` and `@Query(name?)`: one value of a record by name, or

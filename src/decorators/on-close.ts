@@ -1,5 +1,5 @@
 import { recordHandler } from '../metadata';
-import { Errors } from '../runtime/errors';
+import { Errors } from '../errors';
 
 /**
  * Runs once when the connection closes, whoever closed it. Undecorated parameters get

@@ -1,5 +1,5 @@
 import { recordHandler } from '../metadata';
-import { Errors } from '../runtime/errors';
+import { Errors } from '../errors';
 
 /**
  * Runs when a client connects, before any of its messages (they queue until it settles).

@@ -1,6 +1,6 @@
 import { recordHandler } from '../metadata';
 import type { Constructor } from '../definition';
-import { Errors } from '../runtime/errors';
+import { Errors } from '../errors';
 
 /** Options of `@OnMessage(event, options)`. */
 export interface OnMessageOptions {

@@ -1,5 +1,5 @@
 import { recordParameter } from '../metadata';
-import { Errors } from '../runtime/errors';
+import { Errors } from '../errors';
 
 /**
  * Injects the Fastify request of the upgrade (kept for the connection's lifetime only when

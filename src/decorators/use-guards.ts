@@ -1,6 +1,6 @@
 import { recordGuards } from '../metadata';
-import type { Guard } from '../runtime/gateway/guards';
-import { Errors } from '../runtime/errors';
+import type { Guard } from '../gateway/guards';
+import { Errors } from '../errors';
 
 /**
  * Guards `@OnMessage` handlers: on a class, every message handler of the gateway; on a method,

@@ -5,7 +5,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
-import type {} from '../index';
+import type {} from '..';
 import { encodeFrame, type ErrorFrameData } from '../client/frames';
 import { PendingRequests, routeFrame } from '../client/pending-requests';
 import type {

@@ -1,4 +1,4 @@
-import { ABUSE_WINDOW_MS } from '../../src/runtime/gateway/limits';
+import { ABUSE_WINDOW_MS } from '../../src/gateway/limits';
 import { Gateway, MessageBody, OnMessage } from '../../src';
 import { recordFigures } from './support/figures';
 import { startHarness, type Harness } from './support/harness';

@@ -1,9 +1,5 @@
 import type { Redis } from 'ioredis';
-import {
-  decodeMessage,
-  encodeControl,
-  type WireHeader,
-} from '../../src/runtime/gateway/adapters/redis-wire';
+import { decodeMessage, encodeControl, type WireHeader } from '../../src/redis/redis-wire';
 
 type Control = Parameters<typeof encodeControl>[0];
 

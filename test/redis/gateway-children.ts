@@ -28,7 +28,7 @@ export function compileGatewayProcess(): string {
   const files = [
     ...sourcesUnder(join(ROOT, 'src')),
     join(ROOT, 'test', 'redis', 'gateway-process.ts'),
-    join(ROOT, 'test', 'adapters', 'room-gateway.ts'),
+    join(ROOT, 'test', 'support', 'room-gateway.ts'),
   ];
   for (const file of files) {
     const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {

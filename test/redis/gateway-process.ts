@@ -7,9 +7,9 @@ import 'reflect-metadata';
 import Fastify from 'fastify';
 import Redis from 'ioredis';
 import type { AddressInfo } from 'node:net';
-import { bootstrap } from '../../src/index';
+import { bootstrap } from '../../src';
 import { RedisAdapter } from '../../src/redis';
-import { LobbyGateway, RoomGateway } from '../adapters/room-gateway';
+import { LobbyGateway, RoomGateway } from '../support/room-gateway';
 
 export type ParentMessage = { type: 'stats' } | { type: 'close' };
 export type ChildMessage =

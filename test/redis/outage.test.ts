@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import { RedisAdapter } from '../../src/redis';
-import type { AdapterLink } from '../../src/runtime/gateway/adapters/adapter';
-import { MAX_UNCONFIRMED } from '../../src/runtime/gateway/adapters/redis-link';
-import { broadcast, RecordingChannel } from '../adapters/recording-channel';
+import type { AdapterLink } from '../../src/gateway/adapter';
+import { MAX_UNCONFIRMED } from '../../src/redis/redis-link';
+import { broadcast, RecordingChannel } from '../support/recording-channel';
 import { RedisServer } from '../support/redis-server';
 import { describeRedis, RedisClients } from './redis-clients';
 

@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import { RedisAdapter, type RedisAdapterOptions } from '../../src/redis';
-import type { AdapterLink } from '../../src/runtime/gateway/adapters/adapter';
-import type { RedisLink } from '../../src/runtime/gateway/adapters/redis-link';
-import { broadcast, RecordingChannel } from '../adapters/recording-channel';
+import type { AdapterLink } from '../../src/gateway/adapter';
+import type { RedisLink } from '../../src/redis/redis-link';
+import { broadcast, RecordingChannel } from '../support/recording-channel';
 import { ChannelWatcher } from './channel-watcher';
 import { describeRedis, RedisClients, sharedRedisPort } from './redis-clients';
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { RedisAdapter } from '../../src/redis';
-import { connectGateway, type GatewayTestClient } from '../../src/testing/index';
+import { connectGateway, type GatewayTestClient } from '../../src/testing';
 import { buildChatApp } from '../../samples/chat/app';
 import { describeRedis, RedisClients, sharedRedisPort } from './redis-clients';
 

@@ -11,7 +11,7 @@ import {
   Req,
 } from '../../src/decorators';
 import { isGateway, readGatewayDefinition } from '../../src/metadata';
-import { Errors, GatewayError } from '../../src/runtime/errors';
+import { Errors, GatewayError } from '../../src/errors';
 import { NoteDto } from './decorators/dto-fixture';
 import type { NoteDto as NoteType } from './decorators/dto-fixture';
 

@@ -2,8 +2,8 @@ import { container } from 'tsyringe';
 import { Gateway } from '../../../src/decorators/gateway';
 import type { GatewayOptions } from '../../../src/definition';
 import { isGateway, readGatewayDefinition } from '../../../src/metadata';
-import { jsonCodec } from '../../../src/runtime/gateway/json-codec';
-import { Errors } from '../../../src/runtime/errors';
+import { jsonCodec } from '../../../src/gateway/json-codec';
+import { Errors } from '../../../src/errors';
 import { thrownBy } from './helpers';
 
 class Clock {

@@ -1,4 +1,4 @@
-import { GatewayError } from '../../../src/runtime/errors';
+import { GatewayError } from '../../../src/errors';
 
 /** The GatewayError `run` throws; fails the test when it does not throw. */
 export function thrownBy(run: () => unknown): GatewayError {

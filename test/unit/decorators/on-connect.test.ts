@@ -1,7 +1,7 @@
 import { OnConnect } from '../../../src/decorators/on-connect';
 import { Gateway } from '../../../src/decorators/gateway';
 import { readGatewayDefinition } from '../../../src/metadata';
-import { Errors } from '../../../src/runtime/errors';
+import { Errors } from '../../../src/errors';
 import { thrownBy } from './helpers';
 
 describe('@OnConnect', () => {

@@ -1,7 +1,7 @@
 import { OnMessage } from '../../../src/decorators/on-message';
 import { Gateway } from '../../../src/decorators/gateway';
 import { readGatewayDefinition } from '../../../src/metadata';
-import { Errors } from '../../../src/runtime/errors';
+import { Errors } from '../../../src/errors';
 import { thrownBy } from './helpers';
 
 class SayDto {

@@ -2,7 +2,7 @@ import { Param } from '../../../src/decorators/param';
 import { Gateway } from '../../../src/decorators/gateway';
 import { OnConnect } from '../../../src/decorators/on-connect';
 import { readGatewayDefinition } from '../../../src/metadata';
-import { Errors } from '../../../src/runtime/errors';
+import { Errors } from '../../../src/errors';
 import { thrownBy } from './helpers';
 
 describe('@Param', () => {

@@ -3,7 +3,7 @@ import { OnConnect } from '../../../src/decorators/on-connect';
 import { OnMessage } from '../../../src/decorators/on-message';
 import { UseGuards } from '../../../src/decorators/use-guards';
 import { readGatewayDefinition } from '../../../src/metadata';
-import { Errors } from '../../../src/runtime/errors';
+import { Errors } from '../../../src/errors';
 import { thrownBy } from './helpers';
 
 const a = () => true;

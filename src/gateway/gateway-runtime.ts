@@ -1,0 +1,238 @@
+import type { ValidatorOptions } from 'class-validator';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { DependencyContainer } from 'tsyringe';
+import type { WebSocket } from 'ws';
+import type { GatewayDefinition } from '../definition';
+import { WireErrorCode } from '../errors';
+import type { AdapterLink, Broadcast, GatewayAdapter } from './adapter';
+import type { Codec, OutboundFrame } from './codec';
+import { compileHandler, type CompiledHandler } from './compiled-handler';
+import { Connection, type ConnectionHost } from './connection';
+import { ConnectionSession } from './connection-session';
+import {
+  createGatewayContainer,
+  resolveForConnection,
+  resolveSingleton,
+  type GatewayContainer,
+} from './container';
+import { GatewayServer, type BroadcastTarget } from './gateway-server';
+import { HeartbeatSweep } from './heartbeat-sweep';
+import { ABUSE_WINDOW_MS, type Limits } from './limits';
+import { wireErrorFrame, writePayload } from './outbound';
+import { RateLimiter } from './rate-limiter';
+import { RoomRegistry } from './room-registry';
+import { timerDelay } from './timer-delay';
+
+/** Everything one gateway's runtime is built from, resolved by `bootstrap()`. */
+export interface GatewayRuntimeOptions {
+  readonly definition: GatewayDefinition;
+  readonly limits: Readonly<Limits>;
+  readonly codec: Codec;
+  readonly validator: ValidatorOptions | undefined;
+  readonly container: DependencyContainer | undefined;
+  readonly log: FastifyBaseLogger;
+}
+
+/**
+ * One gateway in one app: its compiled handlers, connections, rooms, broadcaster, adapter
+ * link and shutdown drain. Connections share it; per-connection state lives in the session.
+ */
+export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
+  readonly name: string;
+  readonly definition: GatewayDefinition;
+  readonly limits: Readonly<Limits>;
+  readonly codec: Codec;
+  readonly log: FastifyBaseLogger;
+  readonly registry = new RoomRegistry();
+  readonly heartbeat: HeartbeatSweep;
+  readonly server: GatewayServer;
+  readonly messages = new Map<string, CompiledHandler>();
+  readonly onConnect: readonly CompiledHandler[];
+  readonly onClose: readonly CompiledHandler[];
+  /** Whether connections keep their upgrade request after `@OnConnect`. */
+  readonly keepRequest: boolean;
+  /** Set by the drain on shutdown: frames are no longer handled. */
+  draining = false;
+  /** Async handlers (and `@OnConnect`s) running, over all connections. */
+  pending = 0;
+  private readonly scope: GatewayContainer;
+  private readonly connectionScoped: boolean;
+  private instance: object | undefined;
+  private link: AdapterLink | undefined;
+  private onIdle: (() => void) | undefined;
+
+  constructor(options: GatewayRuntimeOptions) {
+    const { definition, validator } = options;
+    this.definition = definition;
+    this.name = definition.name;
+    this.limits = options.limits;
+    this.codec = options.codec;
+    this.log = options.log;
+    this.keepRequest = definition.usesRequest;
+    this.connectionScoped = definition.options.scope === 'connection';
+    for (const [event, handler] of definition.messages) {
+      this.messages.set(event, compileHandler(definition, handler, validator));
+    }
+    this.onConnect = definition.onConnect.map((h) => compileHandler(definition, h, validator));
+    this.onClose = definition.onClose.map((h) => compileHandler(definition, h, validator));
+    this.heartbeat = new HeartbeatSweep(
+      this.limits.pingIntervalMs,
+      this.limits.pongTimeoutMs,
+      (member) => {
+        this.log.debug(`${this.name}: a connection missed its pong, terminating`);
+        member.connection.socket.terminate();
+      },
+    );
+    this.server = new GatewayServer(this);
+    this.scope = createGatewayContainer(options.container, definition, this.server);
+  }
+
+  /** At `ready()`: builds a singleton gateway and opens the adapter channel for `path`. */
+  start(adapter: GatewayAdapter, path: string): void {
+    if (!this.connectionScoped) this.instance = resolveSingleton(this.scope, this.definition);
+    this.link = adapter.open({ path, log: this.log, deliver: (b) => this.deliver(b) });
+  }
+
+  /** The websocket route handler: runs in the tick the socket opened. */
+  accept(socket: WebSocket, request: FastifyRequest): void {
+    const connection = new Connection(
+      this,
+      socket,
+      copyRecord(request.params) as Record<string, string>,
+      copyRecord(request.query),
+      this.pickHeaders(request),
+    );
+    new ConnectionSession(this, connection, request.id).start(request);
+  }
+
+  /** The gateway instance serving `connection`: the singleton, or a fresh connection-scoped one. */
+  instanceFor(connection: Connection, request: FastifyRequest): object | undefined {
+    if (!this.connectionScoped) return this.instance;
+    return resolveForConnection(this.scope, this.definition, connection, request);
+  }
+
+  createRateLimiter(): RateLimiter | null {
+    const { rateBurst, ratePerSecond } = this.limits;
+    return ratePerSecond === Infinity
+      ? null
+      : new RateLimiter(rateBurst, ratePerSecond, ABUSE_WINDOW_MS);
+  }
+
+  send(connection: Connection, frame: OutboundFrame): void {
+    let payload = this.encode(frame, connection.id);
+    // A reply that cannot be encoded still owes its request one frame.
+    if (payload === undefined && frame.id !== undefined) {
+      payload = this.encode(wireErrorFrame(WireErrorCode.InternalError, frame.id), connection.id);
+    }
+    if (payload !== undefined) this.write(connection, payload);
+  }
+
+  joinRoom(connection: Connection, room: string): void {
+    this.registry.join(connection, room);
+  }
+
+  leaveRoom(connection: Connection, room: string): void {
+    this.registry.leave(connection, room);
+  }
+
+  /** Encodes once, delivers here, then hands the same bytes to the adapter for other processes. */
+  broadcast(
+    event: string,
+    data: unknown,
+    rooms: readonly string[],
+    exceptRooms: readonly string[],
+    exceptIds: readonly string[],
+  ): void {
+    const payload = this.encode({ event, data }, undefined);
+    if (payload === undefined) return;
+    const broadcast: Broadcast = { payload, rooms, exceptRooms, exceptIds };
+    this.deliver(broadcast);
+    try {
+      this.link?.publish(broadcast);
+    } catch (error) {
+      this.log.error(
+        { err: error, event },
+        `${this.name}: the adapter failed to publish "${event}"`,
+      );
+    }
+  }
+
+  fetchConnections(room?: string): Connection[] {
+    return this.registry.members(room);
+  }
+
+  /** Called when an async handler settles; ends a waiting drain when none is left. */
+  settled(): void {
+    if (--this.pending === 0 && this.onIdle !== undefined) this.onIdle();
+  }
+
+  /** On shutdown: stop handling frames, wait for in-flight handlers up to `drainTimeoutMs`. */
+  drain(): Promise<void> {
+    this.draining = true;
+    if (this.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.log.warn(
+          `${this.name}: ${this.pending} handler(s) still running after drainTimeoutMs (${this.limits.drainTimeoutMs} ms); closing anyway`,
+        );
+        resolve();
+      }, timerDelay(this.limits.drainTimeoutMs)).unref();
+      this.onIdle = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  /** On `app.close()`, after the connections closed: release the adapter channel. */
+  async stop(): Promise<void> {
+    this.heartbeat.stop();
+    const { link } = this;
+    this.link = undefined;
+    try {
+      await link?.close();
+    } catch (error) {
+      // Shutdown goes on: the adapter's own resources are the adapter's to report.
+      this.log.error({ err: error }, `${this.name}: the adapter failed to close`);
+    }
+  }
+
+  private deliver(broadcast: Broadcast): void {
+    const { payload } = broadcast;
+    this.registry.forEachRecipient(broadcast, (connection) => this.write(connection, payload));
+  }
+
+  private write(connection: Connection, payload: string | Buffer): void {
+    writePayload(connection.socket, payload, this.limits.maxBufferedBytes, this.codec.binary);
+  }
+
+  private encode(
+    frame: OutboundFrame,
+    connectionId: string | undefined,
+  ): string | Buffer | undefined {
+    try {
+      return this.codec.encode(frame);
+    } catch (error) {
+      this.log.error(
+        { err: error, connectionId, event: frame.event },
+        `${this.name}: could not encode frame "${frame.event}"`,
+      );
+      return undefined;
+    }
+  }
+
+  private pickHeaders(request: FastifyRequest): Record<string, string | string[] | undefined> {
+    const headers: Record<string, string | string[] | undefined> = {};
+    // @Gateway already checked the names are lower-case, as Node reports them.
+    for (const name of this.definition.options.keepHeaders ?? []) {
+      const value = request.headers[name];
+      if (value !== undefined) headers[name] = value;
+    }
+    return headers;
+  }
+}
+
+/** A plain copy: defining (not assigning) keys, so a `__proto__` key stays an ordinary key. */
+function copyRecord(source: unknown): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(source as object));
+}

@@ -1,0 +1,262 @@
+/**
+ * Message body validation: refuse what must never reach a DTO (non-objects, prototype keys),
+ * then class-transformer builds the DTO and class-validator checks it. What depends only on the
+ * DTO (merged options, sync or async, whether a flat body can be copied) is decided once.
+ */
+import { plainToInstance, TransformationType, type ClassConstructor } from 'class-transformer';
+import type { MetadataStorage as TransformerStorage } from 'class-transformer/types/MetadataStorage';
+import {
+  getMetadataStorage,
+  validate,
+  validateSync,
+  type ValidationError,
+  type ValidatorOptions,
+} from 'class-validator';
+import type { Constructor } from '../definition';
+
+/** One failed property: dotted path (`address.city`, `items.0.name`) and constraint messages. */
+export interface ValidationDetail {
+  readonly path: string;
+  readonly constraints: Record<string, string>;
+}
+
+export type ValidationOutcome =
+  | { readonly ok: true; readonly value: object }
+  | { readonly ok: false; readonly details: ValidationDetail[] };
+
+/**
+ * Returns synchronously unless the DTO (or a nested DTO) has an async constraint. Throws when
+ * the DTO's own code throws (its constructor, a `@Transform` or `@Type` function): a bug in the DTO.
+ */
+export type BodyValidator = (body: unknown) => ValidationOutcome | Promise<ValidationOutcome>;
+
+const DEFAULT_OPTIONS: ValidatorOptions = Object.freeze({
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+});
+
+// Errors never carry the submitted value or the DTO instance, whatever the user configured.
+const ERROR_SHAPE = Object.freeze({ target: false, value: false });
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function notAnObject(): ValidationOutcome {
+  return {
+    ok: false,
+    details: [{ path: '', constraints: { isObject: 'body must be a JSON object' } }],
+  };
+}
+
+/** Compiled validators per DTO, then per options object (`undefined` = defaults). */
+const compiled = new WeakMap<Constructor, Map<ValidatorOptions | undefined, BodyValidator>>();
+
+/**
+ * Compiles (once per DTO and options object) a validator for message bodies of type `dto`.
+ * Defaults `whitelist`, `forbidNonWhitelisted`, `forbidUnknownValues` are on; `options` merge over them.
+ *
+ * @example
+ * const check = compileBodyValidator(SayDto);
+ * const outcome = await check({ text: 'hi' }); // { ok: true, value: SayDto { text: 'hi' } }
+ */
+export function compileBodyValidator(dto: Constructor, options?: ValidatorOptions): BodyValidator {
+  let byOptions = compiled.get(dto);
+  if (byOptions === undefined) compiled.set(dto, (byOptions = new Map()));
+  let validator = byOptions.get(options);
+  if (validator === undefined) {
+    validator = buildValidator(dto, options);
+    byOptions.set(options, validator);
+  }
+  return validator;
+}
+
+function buildValidator(dto: Constructor, options: ValidatorOptions | undefined): BodyValidator {
+  const settings: ValidatorOptions = {
+    ...DEFAULT_OPTIONS,
+    ...options,
+    validationError: ERROR_SHAPE,
+  };
+  const type = dto as ClassConstructor<object>;
+  const copyFlat = transformIsPlainCopy(dto, settings) ? flatCopier(type) : undefined;
+  const check = hasAsyncConstraints(dto)
+    ? (instance: object) =>
+        validate(instance, settings).then((errors) => toOutcome(instance, errors))
+    : (instance: object) => toOutcome(instance, validateSync(instance, settings));
+  return (body) => {
+    const inspection = inspect(body);
+    if (typeof inspection === 'object') return inspection;
+    const instance =
+      inspection === 'flat' && copyFlat !== undefined
+        ? copyFlat(body as Record<string, unknown>)
+        : plainToInstance(type, body);
+    return check(instance);
+  };
+}
+
+function toOutcome(instance: object, errors: ValidationError[]): ValidationOutcome {
+  return errors.length === 0
+    ? { ok: true, value: instance }
+    : { ok: false, details: flatten(errors) };
+}
+
+/**
+ * Refuses (with a failure outcome) a body that is not a plain object or holds a prototype key;
+ * otherwise tells whether it is flat (no nested object or array), which allows the fast copy.
+ */
+function inspect(body: unknown): ValidationOutcome | 'flat' | 'nested' {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return notAnObject();
+  const proto = Object.getPrototypeOf(body);
+  if (proto !== Object.prototype && proto !== null) return notAnObject();
+  const found = scanBody(body);
+  if (typeof found === 'string') {
+    const message = 'keys __proto__, constructor and prototype are not allowed';
+    return { ok: false, details: [{ path: found, constraints: { forbiddenKey: message } }] };
+  }
+  return found && proto === Object.prototype ? 'flat' : 'nested';
+}
+
+/**
+ * Path of the first `__proto__`/`constructor`/`prototype` own key at any depth, else whether
+ * the body is flat. Iterative, so depth cannot overflow the stack; paths are built only for
+ * containers, never for leaf values.
+ */
+function scanBody(root: object): string | boolean {
+  const values: object[] = [root];
+  const paths: string[] = [''];
+  let flat = true;
+  while (values.length > 0) {
+    const value = values.pop() as Record<string, unknown>;
+    const path = paths.pop() as string;
+    const prefix = path === '' ? '' : path + '.';
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        if (typeof item === 'object' && item !== null) {
+          values.push(item);
+          paths.push(prefix + i);
+        }
+      }
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      if (FORBIDDEN_KEYS.has(key)) return prefix + key;
+      const item = value[key];
+      if (typeof item === 'object' && item !== null) {
+        flat = false;
+        values.push(item);
+        paths.push(prefix + key);
+      }
+    }
+  }
+  return flat;
+}
+
+/** Flattens class-validator's error tree into dotted paths, depth first, in property order. */
+function flatten(errors: ValidationError[]): ValidationDetail[] {
+  const details: ValidationDetail[] = [];
+  const pending: { error: ValidationError; parent: string }[] = [];
+  for (let i = errors.length - 1; i >= 0; i--) pending.push({ error: errors[i], parent: '' });
+  while (pending.length > 0) {
+    const { error, parent } = pending.pop() as { error: ValidationError; parent: string };
+    const path =
+      error.property === '' || error.property === undefined
+        ? parent
+        : parent === ''
+          ? error.property
+          : parent + '.' + error.property;
+    if (error.constraints !== undefined)
+      details.push({ path, constraints: { ...error.constraints } });
+    const children = error.children ?? [];
+    for (let i = children.length - 1; i >= 0; i--)
+      pending.push({ error: children[i], parent: path });
+  }
+  return details;
+}
+
+/**
+ * Whether validating `dto` may hit an async constraint (`async: true` custom constraint or
+ * `@ValidatePromise`), in the DTO or a nested one. A nested type we cannot see counts as async,
+ * so the fast synchronous path is only taken when it is provably complete.
+ */
+function hasAsyncConstraints(dto: Constructor): boolean {
+  const storage = getMetadataStorage();
+  const seen = new Set<Constructor>();
+  const pending: Constructor[] = [dto];
+  while (pending.length > 0) {
+    const target = pending.pop() as Constructor;
+    if (seen.has(target)) continue;
+    seen.add(target);
+    for (const metadata of storage.getTargetValidationMetadatas(target, '', true, false)) {
+      if (metadata.type === 'promiseValidation') return true;
+      if (metadata.type === 'customValidation') {
+        const constraints = storage.getTargetValidatorConstraints(metadata.constraintCls);
+        if (constraints.some((constraint) => constraint.async)) return true;
+      }
+      if (metadata.type === 'nestedValidation') {
+        const nested = nestedTypes(target, metadata.propertyName);
+        if (nested === undefined) return true;
+        pending.push(...nested);
+      }
+    }
+  }
+  return false;
+}
+
+// class-transformer keeps its decorator metadata in a storage its public API does not export.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const transformerStorage = require('class-transformer/cjs/storage') as {
+  defaultMetadataStorage: TransformerStorage;
+};
+const typeStorage = transformerStorage.defaultMetadataStorage;
+
+/**
+ * True when `plainToInstance(dto, flatBody)` amounts to `new dto()` plus copying the body's keys:
+ * no `@Expose`/`@Exclude`, and no `@Type`/`@Transform` on a validated property (with whitelist on,
+ * other properties are stripped or refused whatever their value).
+ */
+function transformIsPlainCopy(dto: Constructor, settings: ValidatorOptions): boolean {
+  if (settings.whitelist !== true || typeStorage.getStrategy(dto) !== 'none') return false;
+  if (typeStorage.getExposedMetadatas(dto).length > 0) return false;
+  if (typeStorage.getExcludedMetadatas(dto).length > 0) return false;
+  const validated = getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false);
+  return validated.every(
+    ({ propertyName }) =>
+      typeStorage.findTypeMetadata(dto, propertyName) === undefined &&
+      typeStorage.findTransformMetadatas(dto, propertyName, TransformationType.PLAIN_TO_CLASS)
+        .length === 0,
+  );
+}
+
+/** What plainToInstance does for a flat body and a DTO without transformer metadata, minus its overhead. */
+function flatCopier(type: ClassConstructor<object>): (body: Record<string, unknown>) => object {
+  // Like class-transformer, never overwrite methods or getter-only properties of the DTO.
+  const prototype = type.prototype as object;
+  const readOnly = new Set(
+    Object.getOwnPropertyNames(prototype).filter(
+      (key) => Object.getOwnPropertyDescriptor(prototype, key)?.set === undefined,
+    ),
+  );
+  return (body) => {
+    const instance = new type() as Record<string, unknown>;
+    for (const key of Object.keys(body)) {
+      if (readOnly.has(key) || instance[key] instanceof Function) continue;
+      instance[key] = body[key];
+    }
+    return instance;
+  };
+}
+
+/** Classes a nested property can hold, from its `@Type`; undefined when they cannot be known. */
+function nestedTypes(target: Constructor, propertyName: string): Constructor[] | undefined {
+  const metadata = typeStorage.findTypeMetadata(target, propertyName);
+  if (metadata === undefined) return undefined;
+  const subTypes = metadata.options.discriminator?.subTypes;
+  if (subTypes !== undefined) return subTypes.map((subType) => subType.value as Constructor);
+  try {
+    const type = (metadata.typeFunction as () => unknown)();
+    return typeof type === 'function' ? [type as Constructor] : undefined;
+  } catch {
+    // A type function that needs its transform-time arguments: we cannot plan, stay async.
+    return undefined;
+  }
+}

@@ -1,0 +1,6 @@
+/**
+ * `fastify-ws-gateway/redis`: the Redis adapter, for gateways served by several processes.
+ * Kept out of the main entry so that only apps that use it load ioredis (an optional peer).
+ */
+export { RedisAdapter } from './redis-adapter';
+export type { RedisAdapterOptions, RedisAdapterStats, ReplayBufferOptions } from './redis-adapter';
