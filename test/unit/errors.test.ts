@@ -92,10 +92,9 @@ describe('docs/errors.md lists every code, and no other', () => {
   });
 
   test('programmer errors, each with its exact message', () => {
-    const documented = tableRows('Programmer errors').map(([code, message]) => [
-      unquote(code),
-      message,
-    ]);
+    const documented = tableRows('Programmer errors').map(
+      ([code, message]) => [unquote(code), message] as const,
+    );
     const defined = Object.values(Errors).map(programmerError);
     expect(new Map(documented)).toEqual(new Map(defined.map((e) => [e.code, e.message])));
   });
