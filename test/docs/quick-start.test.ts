@@ -19,7 +19,7 @@ beforeAll(() => {
   // Inside the repository, so the app's and the package's dependencies resolve to node_modules.
   tmp = mkdtempSync(join(ROOT, '.tmp-quick-start-'));
   installPackage(join(tmp, 'node_modules', 'fastify-ws-gateway'));
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await Promise.all(children.map(stop));
@@ -89,8 +89,25 @@ function installPackage(target: string): void {
     { outDir: join(target, 'dist'), sourceMap: false },
     { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
   )!;
-  const { emitSkipped } = ts.createProgram(build.fileNames, build.options).emit();
+  const { emitSkipped } = ts
+    .createProgram(build.fileNames, build.options, cachingHost(build.options))
+    .emit();
   expect(emitSkipped).toBe(false);
+}
+
+const parsed = new Map<string, ts.SourceFile | undefined>();
+
+/** A compiler host that parses each declaration file (lib, @types, dependencies) once for all programs. */
+function cachingHost(options: ts.CompilerOptions): ts.CompilerHost {
+  const host = ts.createCompilerHost(options);
+  const { getSourceFile } = host;
+  host.getSourceFile = (fileName, version, ...rest) => {
+    if (!fileName.endsWith('.d.ts')) return getSourceFile(fileName, version, ...rest);
+    const key = `${fileName}\0${JSON.stringify(version)}`;
+    if (!parsed.has(key)) parsed.set(key, getSourceFile(fileName, version, ...rest));
+    return parsed.get(key);
+  };
+  return host;
 }
 
 /** The tsconfig.json of docs/getting-started.md: the one ```json block with compilerOptions. */
@@ -111,7 +128,7 @@ function compile(dir: string, overrides: Record<string, unknown>): string[] {
   expect(errors).toEqual([]);
   options.types = ['node'];
   const files = ['chat.gateway.ts', 'main.ts'].map((file) => join(dir, 'src', file));
-  const program = ts.createProgram(files, options);
+  const program = ts.createProgram(files, options, cachingHost(options));
   const diagnostics = files.flatMap((file) => {
     const source = program.getSourceFile(file)!;
     program.emit(source);
