@@ -13,6 +13,8 @@ const config: Config = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
   },
   moduleNameMapper: {
+    // ESM-style `./x.js` imports of TypeScript files (samples/quick-start is written that way).
+    '^(\\.{1,2}/.*)\\.js$': '$1',
     '^fastify-ws-gateway$': '<rootDir>/src/index.ts',
     '^fastify-ws-gateway/(.*)$': '<rootDir>/src/$1',
   },

@@ -5,7 +5,7 @@
  * character, so the example a reader copies is the one the test suite runs.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import ts from 'typescript';
 import { codeBlocks, markdownFiles, ROOT, type CodeBlock } from './markdown';
 
@@ -32,10 +32,12 @@ test('every ts block type-checks as its own module', () => {
   dir = mkdtempSync(join(ROOT, '.doc-blocks-'));
   const files = new Map<string, CodeBlock>();
   for (const block of blocks) {
-    // Blocks of one page share a folder, so `./chat.gateway` in one finds the other.
+    // Blocks of one page share a folder, so one block's relative import finds another.
     const page = join(dir, block.file.replace(/[/.]/g, '_'));
     mkdirSync(page, { recursive: true });
-    const path = join(page, block.source ? basename(block.source) : `line-${block.line}.ts`);
+    // A block that is a repository file keeps its path, so its relative imports resolve.
+    const path = join(page, block.source ?? `line-${block.line}.ts`);
+    mkdirSync(dirname(path), { recursive: true });
     // `export {}` keeps a block without imports a module, not a script sharing globals.
     writeFileSync(path, `${block.code}export {};\n`);
     files.set(path, block);

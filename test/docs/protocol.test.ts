@@ -4,7 +4,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { bootstrap } from 'fastify-ws-gateway';
-import { ChatGateway } from '../../samples/quick-start/chat.gateway';
+import { ChatGateway } from '../../samples/quick-start/src/chat.gateway';
 import { listen, TestClient } from '../integration/support/ws-client';
 import { codeBlocks } from './markdown';
 

@@ -1,9 +1,10 @@
 /**
- * The Quick start of README.md, run as a newcomer would: samples/quick-start/{chat.gateway,main}.ts
+ * The Quick start of README.md, run as a newcomer would: samples/quick-start/src/*.ts
  * (which code-blocks.test.ts holds equal to the README's blocks) are compiled with the
  * tsconfig.json that docs/getting-started.md gives, in CommonJS and ESM projects, against the
  * package as npm installs it (its package.json "exports", the CommonJS build with .d.ts),
- * started with node, and talked to with a real ws client.
+ * started with node, and talked to with a real ws client; its test/chat.test.ts runs under jest
+ * with the jest config that docs/getting-started.md gives.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,28 +28,46 @@ afterAll(async () => {
 });
 
 const projects = [
-  { name: 'a CommonJS project (no "type")', packageJson: {}, options: {} },
-  { name: 'an ESM project ("type": "module")', packageJson: { type: 'module' }, options: {} },
+  {
+    name: 'a CommonJS project (no "type")',
+    packageJson: {},
+    options: {},
+    jest: { config: 'module.exports', nodeOptions: '' },
+  },
+  {
+    name: 'an ESM project ("type": "module")',
+    packageJson: { type: 'module' },
+    options: {},
+    jest: { config: 'export default', nodeOptions: '--experimental-vm-modules' },
+  },
   {
     name: 'a project with "module": "commonjs"',
     packageJson: {},
     options: { module: 'commonjs', moduleResolution: 'bundler' },
+    jest: undefined,
   },
 ];
+type Project = (typeof projects)[number];
+
+/** A project as the Quick start and Getting started describe it: package.json, tsconfig, src/, test/. */
+function createProject(project: Project): string {
+  const dir = join(tmp, project.name.replace(/\W+/g, '-'));
+  mkdirSync(join(dir, 'src'), { recursive: true });
+  mkdirSync(join(dir, 'test'), { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'app', ...project.packageJson }));
+  const tsconfig = documentedTsconfig();
+  Object.assign(tsconfig.compilerOptions, project.options);
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
+  for (const file of ['src/chat.gateway.ts', 'src/main.ts', 'test/chat.test.ts']) {
+    copyFileSync(join(ROOT, 'samples/quick-start', file), join(dir, file));
+  }
+  return dir;
+}
 
 test.each(projects)(
   'the Quick start builds and answers in $name',
   async (project) => {
-    const dir = join(tmp, project.name.replace(/\W+/g, '-'));
-    mkdirSync(join(dir, 'src'), { recursive: true });
-    writeFileSync(
-      join(dir, 'package.json'),
-      JSON.stringify({ name: 'app', ...project.packageJson }),
-    );
-    for (const file of ['chat.gateway.ts', 'main.ts']) {
-      copyFileSync(join(ROOT, 'samples/quick-start', file), join(dir, 'src', file));
-    }
-
+    const dir = createProject(project);
     expect(compile(dir, project.options)).toEqual([]);
 
     const child = spawn(process.execPath, [join(dir, 'dist/main.js')], {
@@ -77,7 +96,34 @@ test.each(projects)(
     );
     socket.close();
   },
-  60_000,
+  120_000,
+);
+
+test.each(projects.filter((project) => project.jest !== undefined))(
+  "the Quick start's test passes under jest, configured as documented, in $name",
+  async (project) => {
+    const dir = createProject(project);
+    const [config] = codeBlocks('docs/getting-started.md').filter(
+      (b) => b.lang === 'js' && b.code.includes(project.jest!.config),
+    );
+    writeFileSync(join(dir, 'jest.config.js'), config.code);
+    const jest = spawn(
+      process.execPath,
+      [require.resolve('jest/bin/jest'), '--ci', '--coverage=false', '--rootDir', dir],
+      {
+        cwd: dir,
+        env: { ...process.env, NODE_OPTIONS: project.jest!.nodeOptions },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    children.push(jest);
+    let output = '';
+    jest.stdout!.on('data', (chunk) => (output += chunk));
+    jest.stderr!.on('data', (chunk) => (output += chunk));
+    const code = await new Promise((resolve) => jest.once('exit', resolve));
+    expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining('1 passed') });
+  },
+  120_000,
 );
 
 /** The package as npm would install it: its package.json and `tsc -p tsconfig.build.json`. */
@@ -118,7 +164,7 @@ function documentedTsconfig(): { compilerOptions: Record<string, unknown> } {
   return JSON.parse(block.code);
 }
 
-/** Type-checks and emits the project's src/ with the documented tsconfig; returns the errors. */
+/** Type-checks and emits the project's src/ with its tsconfig.json; returns the errors. */
 function compile(dir: string, overrides: Record<string, unknown>): string[] {
   const { compilerOptions } = documentedTsconfig();
   const { options, errors } = ts.convertCompilerOptionsFromJson(
@@ -126,7 +172,6 @@ function compile(dir: string, overrides: Record<string, unknown>): string[] {
     dir,
   );
   expect(errors).toEqual([]);
-  options.types = ['node'];
   const files = ['chat.gateway.ts', 'main.ts'].map((file) => join(dir, 'src', file));
   const program = ts.createProgram(files, options, cachingHost(options));
   const diagnostics = files.flatMap((file) => {

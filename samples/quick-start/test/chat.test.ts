@@ -1,7 +1,8 @@
+import { expect, test } from '@jest/globals';
 import Fastify from 'fastify';
 import { bootstrap } from 'fastify-ws-gateway';
 import { connectGateway } from 'fastify-ws-gateway/testing';
-import { ChatGateway } from './chat.gateway';
+import { ChatGateway } from '../src/chat.gateway.js';
 
 test('say is acknowledged and broadcast to the room', async () => {
   const app = Fastify();
