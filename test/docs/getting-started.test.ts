@@ -1,17 +1,18 @@
 /**
  * What docs/getting-started.md says: an unregistered service class is built anew for every
- * injection (@singleton() or a registration makes one shared instance), and the supported
- * Node and TypeScript versions.
+ * injection (@singleton() or a registration makes one shared instance), the supported Node and
+ * TypeScript versions, and what tsx/esbuild break and how the documented fix repairs it.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
-import { readFileSync } from 'node:fs';
+import { transformSync } from 'esbuild';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { container, injectable, singleton } from 'tsyringe';
 import { Gateway, GatewayServer, OnMessage, bootstrap } from 'fastify-ws-gateway';
 import { connectGateway } from 'fastify-ws-gateway/testing';
-import { ROOT } from './markdown';
+import { codeBlocks, ROOT } from './markdown';
 
 class Plain {}
 
@@ -76,5 +77,48 @@ describe('the supported versions stated in docs/getting-started.md', () => {
     // The reason given for "not 7": ts-jest's own peer range ends below it.
     const tsJest = JSON.parse(readFileSync(require.resolve('ts-jest/package.json'), 'utf8'));
     expect(tsJest.peerDependencies.typescript).toMatch(/<7$/);
+  });
+});
+
+describe('compilers without decorator metadata, as docs/getting-started.md describes them', () => {
+  /** Compiles TypeScript as tsx and esbuild do (no emitted parameter types) and loads it. */
+  function loadWithEsbuild(code: string, name: string): Record<string, any> {
+    const { code: js } = transformSync(code, {
+      loader: 'ts',
+      format: 'cjs',
+      tsconfigRaw: { compilerOptions: { experimentalDecorators: true } },
+    });
+    expect(js).not.toContain('design:paramtypes');
+    const dir = mkdtempSync(join(ROOT, '.doc-blocks-esbuild-'));
+    try {
+      writeFileSync(join(dir, `${name}.js`), js);
+      return jest.requireActual(join(dir, `${name}.js`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  test('the Quick start gateway fails at ready() with tsyringe\'s "TypeInfo not known"', async () => {
+    const source = readFileSync(join(ROOT, 'samples/quick-start/src/chat.gateway.ts'), 'utf8');
+    const { ChatGateway } = loadWithEsbuild(source, 'quick-start');
+    app = Fastify();
+    await bootstrap(app, [ChatGateway]);
+    await expect(app.ready()).rejects.toThrow('TypeInfo not known for "ChatGateway"');
+  });
+
+  test('the documented fix (@inject and { body }) injects and validates', async () => {
+    const [block] = codeBlocks('docs/getting-started.md').filter((b) =>
+      b.code.includes('@inject(GatewayServer)'),
+    );
+    const { ChatGateway } = loadWithEsbuild(block.code, 'fixed');
+    app = Fastify();
+    await bootstrap(app, [ChatGateway]);
+    const client = await connectGateway(app, '/chat/lobby');
+    await expect(client.request('say', { text: 'hi' })).resolves.toEqual({ ok: true });
+    await expect(client.next('said')).resolves.toEqual({ text: 'hi' });
+    await expect(client.request('say', { text: 1 })).rejects.toMatchObject({
+      code: 'validation_failed',
+    });
+    await client.close();
   });
 });
