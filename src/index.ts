@@ -13,6 +13,7 @@ export {
   Query,
   Req,
   UseGuards,
+  Emits,
   type OnMessageOptions,
 } from './decorators';
 export type { Guard, GuardContext } from './gateway/guards';
