@@ -150,8 +150,9 @@ const COMPONENT_SCHEMA = '#/components/schemas/';
 function typeOf(schema: unknown, doc: AsyncApiShape, indent: string): string {
   if (schema === true || !isRecord(schema)) return 'unknown';
   if (typeof schema.$ref === 'string') {
-    if (schema.$ref.startsWith(COMPONENT_SCHEMA)) {
-      return identifier(unescapePointer(schema.$ref.slice(COMPONENT_SCHEMA.length)));
+    const name = schema.$ref.slice(COMPONENT_SCHEMA.length);
+    if (schema.$ref.startsWith(COMPONENT_SCHEMA) && !name.includes('/')) {
+      return identifier(unescapePointer(name));
     }
     return typeOf(resolve(schema, doc), doc, indent);
   }
