@@ -189,7 +189,8 @@ function prependOwn(key: symbol, guards: readonly Guard[], target: object, membe
  * same event twice on one class is refused at once.
  */
 export function recordEmits(target: Constructor, event: string, dto: Constructor): void {
-  const own = (Reflect.getOwnMetadata(EMITS_KEY, target) as readonly EmitRecord[] | undefined) ?? [];
+  const own =
+    (Reflect.getOwnMetadata(EMITS_KEY, target) as readonly EmitRecord[] | undefined) ?? [];
   if (own.some((record) => record.event === event)) {
     throw Errors.INVALID_ARGUMENT(
       `@Emits(${JSON.stringify(event)}) on ${target.name}`,

@@ -44,7 +44,10 @@ export async function buildChatApp(options: ChatAppOptions = {}): Promise<Fastif
   await bootstrap(app, [ChatGateway], {
     adapter: options.adapter,
     // The contract, generated from the gateway's decorators; the page links to it.
-    asyncapi: { path: '/asyncapi.json', info: { title: 'fastify-ws-gateway chat', version: '1.0.0' } },
+    asyncapi: {
+      path: '/asyncapi.json',
+      info: { title: 'fastify-ws-gateway chat', version: '1.0.0' },
+    },
   });
 
   app.get('/', async (_request, reply) => {

@@ -111,7 +111,8 @@ function exportedGateways(exports: unknown): Constructor[] {
 function nearestPackage(from: string): { name?: string; version?: string } {
   for (let dir = from; ; dir = dirname(dir)) {
     const file = join(dir, 'package.json');
-    if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+    if (existsSync(file))
+      return JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
     if (dirname(dir) === dir) return {};
   }
 }

@@ -72,7 +72,9 @@ export function asyncapiDocument(
     );
   }
   if (!Array.isArray(gateways)) {
-    throw new TypeError('asyncapiDocument(gateways, options): gateways must be an array of @Gateway classes');
+    throw new TypeError(
+      'asyncapiDocument(gateways, options): gateways must be an array of @Gateway classes',
+    );
   }
   const schemas = new SchemaRegistry();
   const channels: Record<string, JsonSchema> = {};
@@ -98,7 +100,8 @@ export function asyncapiDocument(
       schemas: { ...schemas.schemas },
       correlationIds: {
         [CORRELATION_ID]: {
-          description: 'A request that carries an id gets exactly one frame back with that id: its reply or an error',
+          description:
+            'A request that carries an id gets exactly one frame back with that id: its reply or an error',
           location: '$message.payload#/id',
         },
       },
@@ -136,7 +139,10 @@ function describeGateway(
     if (handler.replyType !== undefined) {
       const replyKey = uniqueKey(`${event}.reply`, messages);
       messages[replyKey] = replyMessage(event, schemas.ref(handler.replyType));
-      operation.reply = { channel: channelRef, messages: [messageRef(replyKey), messageRef(errorKey)] };
+      operation.reply = {
+        channel: channelRef,
+        messages: [messageRef(replyKey), messageRef(errorKey)],
+      };
     }
     operations.push([`${channelId}.${event}`, operation]);
   }
@@ -158,7 +164,8 @@ function describeGateway(
     {
       action: 'send',
       channel: channelRef,
-      summary: 'Errors: the answer to a failed request (with its id), or a frame the server could not handle',
+      summary:
+        'Errors: the answer to a failed request (with its id), or a frame the server could not handle',
       messages: [messageRef(errorKey)],
     },
   ]);
@@ -170,7 +177,9 @@ function channel(
   prefix: string,
   messages: Record<string, JsonSchema>,
 ): JsonSchema {
-  const route = routeAddress(prefix !== '' && definition.path === '/' ? prefix : prefix + definition.path);
+  const route = routeAddress(
+    prefix !== '' && definition.path === '/' ? prefix : prefix + definition.path,
+  );
   const result: JsonSchema = {
     address: route.address,
     title: definition.name,
@@ -212,7 +221,11 @@ export function routeAddress(path: string): {
   return { address, parameters };
 }
 
-function requestMessage(event: string, handler: HandlerDefinition, schemas: SchemaRegistry): JsonSchema {
+function requestMessage(
+  event: string,
+  handler: HandlerDefinition,
+  schemas: SchemaRegistry,
+): JsonSchema {
   const data =
     handler.bodyType === undefined
       ? { description: 'Not validated: the handler declares no DTO class' }
@@ -254,7 +267,10 @@ function errorMessage(definition: GatewayDefinition): JsonSchema {
         properties: {
           code: { type: 'string', enum: [...codes] },
           message: { type: 'string' },
-          details: { description: 'validation_failed: [{ path, constraints }]; otherwise what the WsException carried' },
+          details: {
+            description:
+              'validation_failed: [{ path, constraints }]; otherwise what the WsException carried',
+          },
         },
       },
       true,
@@ -263,7 +279,12 @@ function errorMessage(definition: GatewayDefinition): JsonSchema {
 }
 
 /** The frame as it travels: `{ event, data, id? }`. */
-function envelope(event: string, data: JsonSchema, withId: boolean, dataRequired = true): JsonSchema {
+function envelope(
+  event: string,
+  data: JsonSchema,
+  withId: boolean,
+  dataRequired = true,
+): JsonSchema {
   const properties: JsonSchema = { event: { type: 'string', const: event }, data };
   if (withId) properties.id = FRAME_ID;
   return { type: 'object', required: dataRequired ? ['event', 'data'] : ['event'], properties };

@@ -81,7 +81,11 @@ export function eventMapTypes(document: unknown): string {
     maps.push(name);
   }
   if (maps.length === 1) {
-    out.push(`export type Events = ${maps[0]}Events;`, `export type ErrorCode = ${maps[0]}ErrorCode;`, '');
+    out.push(
+      `export type Events = ${maps[0]}Events;`,
+      `export type ErrorCode = ${maps[0]}ErrorCode;`,
+      '',
+    );
   }
   return out.join('\n');
 }
@@ -160,7 +164,8 @@ function typeOf(schema: unknown, doc: AsyncApiShape, indent: string): string {
   if (Array.isArray(schema.enum)) return union(schema.enum.map((value) => JSON.stringify(value)));
   for (const key of ['anyOf', 'oneOf'] as const) {
     const list = schema[key];
-    if (Array.isArray(list)) return union(list.map((item) => typeOf(withType(item, schema), doc, indent)));
+    if (Array.isArray(list))
+      return union(list.map((item) => typeOf(withType(item, schema), doc, indent)));
   }
   if (Array.isArray(schema.allOf)) {
     return schema.allOf.map((item) => typeOf(item, doc, indent)).join(' & ') || 'unknown';

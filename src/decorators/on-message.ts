@@ -52,7 +52,10 @@ export function OnMessage(event: string, options: OnMessageOptions = {}): Method
     errors !== undefined &&
     !(Array.isArray(errors) && errors.every((code) => typeof code === 'string' && code !== ''))
   ) {
-    throw Errors.INVALID_ARGUMENT(where, 'options.errors must be an array of non-empty code strings');
+    throw Errors.INVALID_ARGUMENT(
+      where,
+      'options.errors must be an array of non-empty code strings',
+    );
   }
   const record: { -readonly [K in keyof Omit<HandlerRecord, 'member'>]: HandlerRecord[K] } = {
     kind: 'message',

@@ -28,8 +28,9 @@ export function addAsyncApiRoute(
       'asyncapi.path must be a route path starting with "/", e.g. "/asyncapi.json"',
     );
   }
+  type AsyncApiModule = typeof import('../asyncapi/document');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { asyncapiDocument } = require('../asyncapi/document') as typeof import('../asyncapi/document');
+  const { asyncapiDocument } = require('../asyncapi/document') as AsyncApiModule;
   const document = asyncapiDocument(
     definitions.map((definition) => definition.target),
     { info: options.info, servers: options.servers, prefix: app.prefix },

@@ -18,14 +18,25 @@ describe('fastify-ws-gateway CLI', () => {
 
   beforeAll(() => {
     dir = transpileWithSrc(['samples/chat/chat.gateway.ts']);
-    writeFileSync(join(dir, 'plain.js'), 'exports.answer = 42;\nexports.Helper = class Helper {};\n');
+    writeFileSync(
+      join(dir, 'plain.js'),
+      'exports.answer = 42;\nexports.Helper = class Helper {};\n',
+    );
     writeFileSync(join(dir, 'not-asyncapi.json'), JSON.stringify({ openapi: '3.0.0', paths: {} }));
     writeFileSync(join(dir, 'broken.json'), '{ "asyncapi": ');
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('asyncapi <module> --out: writes the document of the gateways the module exports', () => {
-    const result = cli('asyncapi', 'samples/chat/chat.gateway.js', '--out', 'asyncapi.json', '--title', 'Chat', '--version=2.0.0');
+    const result = cli(
+      'asyncapi',
+      'samples/chat/chat.gateway.js',
+      '--out',
+      'asyncapi.json',
+      '--title',
+      'Chat',
+      '--version=2.0.0',
+    );
     expect(result.stderr).toBe('Wrote asyncapi.json\n');
     expect(result.status).toBe(0);
     const written = JSON.parse(readFileSync(join(dir, 'asyncapi.json'), 'utf8'));
@@ -35,7 +46,10 @@ describe('fastify-ws-gateway CLI', () => {
   });
 
   it('asyncapi <module>: prints to stdout, title and version from the nearest package.json', () => {
-    writeFileSync(join(dir, 'samples', 'package.json'), JSON.stringify({ name: 'chat-app', version: '3.1.4' }));
+    writeFileSync(
+      join(dir, 'samples', 'package.json'),
+      JSON.stringify({ name: 'chat-app', version: '3.1.4' }),
+    );
     const result = cli('asyncapi', join(dir, 'samples', 'chat', 'chat.gateway.js'));
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout).info).toEqual({ title: 'chat-app', version: '3.1.4' });
@@ -54,7 +68,10 @@ describe('fastify-ws-gateway CLI', () => {
   it.each([
     [['asyncapi', 'plain.js'], 'plain.js exports no @Gateway class'],
     [['asyncapi', 'missing.js'], 'cannot load missing.js'],
-    [['types', 'not-asyncapi.json'], 'not-asyncapi.json: Not an AsyncAPI 3 document: it has no "asyncapi" version field'],
+    [
+      ['types', 'not-asyncapi.json'],
+      'not-asyncapi.json: Not an AsyncAPI 3 document: it has no "asyncapi" version field',
+    ],
     [['types', 'broken.json'], 'broken.json is not an AsyncAPI document: it is not JSON'],
     [['types', 'missing.json'], 'cannot read missing.json'],
   ])('%j: says what is wrong on stderr and exits with 1', (args, message) => {

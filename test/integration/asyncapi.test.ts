@@ -25,7 +25,10 @@ describe('AsyncAPI: the samples and bootstrap({ asyncapi })', () => {
 
   it('the chat sample serves its document, which passes @asyncapi/parser, and its page links it', async () => {
     app = await buildChatApp();
-    const response = await app.inject({ url: '/asyncapi.json', headers: { host: 'chat.test:8080' } });
+    const response = await app.inject({
+      url: '/asyncapi.json',
+      headers: { host: 'chat.test:8080' },
+    });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
     const document = response.json();
@@ -57,7 +60,9 @@ describe('AsyncAPI: the samples and bootstrap({ asyncapi })', () => {
     const servers = { production: { host: 'chat.example.com', protocol: 'wss' } };
     await app.register(
       async (scope) => {
-        await bootstrap(scope, [ChatGateway], { asyncapi: { path: '/asyncapi.json', info, servers } });
+        await bootstrap(scope, [ChatGateway], {
+          asyncapi: { path: '/asyncapi.json', info, servers },
+        });
       },
       { prefix: '/v1' },
     );

@@ -165,7 +165,9 @@ describe('asyncapiDocument', () => {
     expect(() => asyncapiDocument(RoomGateway as never, { info })).toThrow(
       'gateways must be an array',
     );
-    expect(() => asyncapiDocument([class NotAGateway {}], { info })).toThrow(/NotAGateway is not a gateway/);
+    expect(() => asyncapiDocument([class NotAGateway {}], { info })).toThrow(
+      /NotAGateway is not a gateway/,
+    );
   });
 
   it('passes @asyncapi/parser with no errors or warnings', async () => {

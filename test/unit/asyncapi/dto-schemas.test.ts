@@ -53,7 +53,11 @@ class OrderDto {
   @IsBoolean() gift!: boolean;
   @ValidateNested() @Type(() => AddressDto) shipTo!: AddressDto;
   @IsOptional() @ValidateNested() @Type(() => AddressDto) billTo?: AddressDto;
-  @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => ItemDto) items!: ItemDto[];
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => ItemDto)
+  items!: ItemDto[];
   @ValidateNested() @Type(() => ItemDto) extras!: ItemDto[];
   @IsString({ each: true }) tags!: string[];
   @IsUrl() site!: string;
@@ -72,7 +76,19 @@ describe('SchemaRegistry: DTO classes to JSON Schema (Draft 07)', () => {
 
   it('lists every property not marked @IsOptional as required', () => {
     expect(order.required.sort()).toEqual(
-      ['customer', 'color', 'level', 'letter', 'total', 'gift', 'shipTo', 'items', 'extras', 'tags', 'site'].sort(),
+      [
+        'customer',
+        'color',
+        'level',
+        'letter',
+        'total',
+        'gift',
+        'shipTo',
+        'items',
+        'extras',
+        'tags',
+        'site',
+      ].sort(),
     );
     expect(schemas.AddressDto).toMatchObject({ required: ['city'] });
   });
@@ -133,12 +149,18 @@ describe('SchemaRegistry: DTO classes to JSON Schema (Draft 07)', () => {
   });
 
   it('gives two different classes of the same name two components', () => {
-    const first = class SameDto {
-      @IsString() a!: string;
-    };
-    const second = class SameDto {
-      @IsInt() b!: number;
-    };
+    const first = (() => {
+      class SameDto {
+        @IsString() a!: string;
+      }
+      return SameDto;
+    })();
+    const second = (() => {
+      class SameDto {
+        @IsInt() b!: number;
+      }
+      return SameDto;
+    })();
     const both = new SchemaRegistry();
     expect([both.ref(first), both.ref(second), both.ref(first)]).toEqual([
       { $ref: '#/components/schemas/SameDto' },
@@ -162,7 +184,7 @@ describe('SchemaRegistry: DTO classes to JSON Schema (Draft 07)', () => {
       @IsString()
       text!: string | null;
 
-      @JSONSchema({ exclusiveMaximum: true, maximum: 5 } as object)
+      @JSONSchema({ exclusiveMaximum: true, maximum: 5 })
       @IsNumber()
       stars!: number;
     }
@@ -174,11 +196,15 @@ describe('SchemaRegistry: DTO classes to JSON Schema (Draft 07)', () => {
         stars: { type: 'number', exclusiveMaximum: 5 },
       },
     });
-    expect((notes.schemas.NoteDto as { properties: { stars: object } }).properties.stars).not.toHaveProperty('maximum');
+    expect(
+      (notes.schemas.NoteDto as { properties: { stars: object } }).properties.stars,
+    ).not.toHaveProperty('maximum');
   });
 
   it('takes nested types from class-transformer’s storage with the pinned version', () => {
-    expect(classTransformerStorage()?.findTypeMetadata(OrderDto, 'items')?.typeFunction()).toBe(ItemDto);
+    expect(classTransformerStorage()?.findTypeMetadata(OrderDto, 'items')?.typeFunction()).toBe(
+      ItemDto,
+    );
   });
 });
 

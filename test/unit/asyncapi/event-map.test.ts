@@ -119,7 +119,12 @@ describe('eventMapTypes', () => {
       properties: {
         'odd-name': { type: ['string', 'null'] },
         when: { oneOf: [{ format: 'date' }, { format: 'date-time' }], type: 'string' },
-        both: { allOf: [{ $ref: '#/components/schemas/PointDto' }, { type: 'object', properties: { z: { type: 'number' } } }] },
+        both: {
+          allOf: [
+            { $ref: '#/components/schemas/PointDto' },
+            { type: 'object', properties: { z: { type: 'number' } } },
+          ],
+        },
         tuple: { type: 'array', items: { enum: [1, 'a'] } },
         any: { type: 'array' },
         map: { type: 'object', additionalProperties: { type: 'integer' } },
@@ -131,7 +136,9 @@ describe('eventMapTypes', () => {
     };
     doc.components.schemas.Alias = { anyOf: [{ type: 'string' }, {}] };
     const types = eventMapTypes(doc);
-    expect(types).toContain('export interface ShapeDto {\n  name?: string;\n  points: PointDto[];\n}');
+    expect(types).toContain(
+      'export interface ShapeDto {\n  name?: string;\n  points: PointDto[];\n}',
+    );
     expect(types).toContain('  draw: { request: ShapeDto };');
     expect(types).toContain('  drawn: { push: ShapeDto };');
     expect(types).toContain('"too_big"');
@@ -155,9 +162,18 @@ describe('eventMapTypes', () => {
     const types = eventMapTypes({
       asyncapi: '3.0.0',
       info,
-      channels: { feed: { address: '/feed', messages: { tick: { name: 'tick', payload: { type: 'integer' } } } } },
+      channels: {
+        feed: {
+          address: '/feed',
+          messages: { tick: { name: 'tick', payload: { type: 'integer' } } },
+        },
+      },
       operations: {
-        onTick: { action: 'send', channel: { $ref: '#/channels/feed' }, messages: [{ $ref: '#/channels/feed/messages/tick' }] },
+        onTick: {
+          action: 'send',
+          channel: { $ref: '#/channels/feed' },
+          messages: [{ $ref: '#/channels/feed/messages/tick' }],
+        },
         bad: { action: 'send', channel: { $ref: '#/channels/feed' }, messages: [{}, 'x'] },
         other: { action: 'send', channel: { $ref: '#/channels/elsewhere' } },
       },
@@ -172,7 +188,11 @@ describe('assertAsyncApiDocument', () => {
     ['a non-object', [], 'expected a JSON object'],
     ['an OpenAPI document', { openapi: '3.0.0', paths: {} }, 'it has no "asyncapi" version field'],
     ['an AsyncAPI 2 document', { asyncapi: '2.6.0', channels: {} }, 'version 2.6.0 is not 3.x'],
-    ['a document without operations', { asyncapi: '3.0.0', channels: {} }, 'it has no "operations" object'],
+    [
+      'a document without operations',
+      { asyncapi: '3.0.0', channels: {} },
+      'it has no "operations" object',
+    ],
   ])('refuses %s', (_label, value, reason) => {
     expect(() => assertAsyncApiDocument(value)).toThrow(new NotAsyncApiDocumentError(reason));
   });

@@ -66,7 +66,12 @@ describe('@Emits', () => {
     ['a protocol event', '$session', SaidDto, '"$session" is reserved'],
     ['a client state event', 'close', SaidDto, '"close" is reserved'],
     ['the error event', 'error', SaidDto, '"error" is reserved'],
-    ['a DTO that is not a class', 'said', { text: 'string' }, 'the second argument must be the DTO class'],
+    [
+      'a DTO that is not a class',
+      'said',
+      { text: 'string' },
+      'the second argument must be the DTO class',
+    ],
     ['no DTO', 'said', undefined, 'the second argument must be the DTO class'],
   ])('refuses %s at decoration time', (_label, event, dto, message) => {
     const error = thrownBy(() => Emits(event as string, dto as typeof SaidDto));

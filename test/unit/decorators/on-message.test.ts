@@ -51,11 +51,23 @@ describe('@OnMessage', () => {
   it.each<[string, unknown, string]>([
     ['a non-object', 'SayDto', 'options must be an object with only "body", "reply" and "errors"'],
     ['null', null, 'options must be an object with only "body", "reply" and "errors"'],
-    ['an unknown key', { dto: SayDto }, 'options must be an object with only "body", "reply" and "errors"'],
+    [
+      'an unknown key',
+      { dto: SayDto },
+      'options must be an object with only "body", "reply" and "errors"',
+    ],
     ['a body that is not a class', { body: {} }, 'options.body must be a DTO class'],
     ['a reply that is not a class', { reply: 'SayDto' }, 'options.reply must be a DTO class'],
-    ['errors that are not a list', { errors: 'room_full' }, 'options.errors must be an array of non-empty code strings'],
-    ['errors with an empty code', { errors: ['ok', ''] }, 'options.errors must be an array of non-empty code strings'],
+    [
+      'errors that are not a list',
+      { errors: 'room_full' },
+      'options.errors must be an array of non-empty code strings',
+    ],
+    [
+      'errors with an empty code',
+      { errors: ['ok', ''] },
+      'options.errors must be an array of non-empty code strings',
+    ],
   ])('refuses options that are %s, naming the event', (_label, options, message) => {
     const error = thrownBy(() => OnMessage('say', options as { body?: typeof SayDto }));
     expect(error.message).toContain('@OnMessage("say")');
