@@ -244,3 +244,36 @@ describe('toDraft07', () => {
     });
   });
 });
+
+describe('without class-transformer’s storage (another class-transformer version)', () => {
+  afterEach(() => jest.dontMock('class-transformer/cjs/storage'));
+
+  it.each([
+    ['a storage without the expected methods', () => ({ defaultMetadataStorage: {} })],
+    [
+      'a module that fails to load',
+      () => {
+        throw new Error('moved');
+      },
+    ],
+  ])('falls back on %s: nested types from design:type, arrays of anything', (_label, factory) => {
+    jest.doMock('class-transformer/cjs/storage', factory);
+    jest.isolateModules(() => {
+      type Schemas = typeof import('../../../src/asyncapi/dto-schemas');
+      type Storage = typeof import('../../../src/asyncapi/class-transformer-storage');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const isolated = require('../../../src/asyncapi/dto-schemas') as Schemas;
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const storage = require('../../../src/asyncapi/class-transformer-storage') as Storage;
+      expect(storage.classTransformerStorage()).toBeUndefined();
+      const registry = new isolated.SchemaRegistry();
+      registry.ref(OrderDto);
+      expect(registry.schemas.OrderDto).toMatchObject({
+        properties: {
+          shipTo: { $ref: '#/components/schemas/AddressDto' },
+          items: { type: 'array', items: {} },
+        },
+      });
+    });
+  });
+});
