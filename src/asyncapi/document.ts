@@ -79,7 +79,8 @@ export function asyncapiDocument(
   const schemas = new SchemaRegistry();
   const channels: Record<string, JsonSchema> = {};
   const operations: Record<string, JsonSchema> = {};
-  for (const gateway of gateways) {
+  // A gateway listed twice is one channel.
+  for (const gateway of new Set(gateways)) {
     const definition = readGatewayDefinition(gateway);
     const channelId = uniqueKey(definition.name, channels);
     channels[channelId] = {}; // reserved before operations refer to it

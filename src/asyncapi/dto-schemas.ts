@@ -89,7 +89,7 @@ export class SchemaRegistry {
   #uniqueName(dto: Constructor): string {
     const base = (dto.name || 'Anonymous').replace(/[^\w.-]/g, '_');
     let name = base;
-    for (let n = 2; name in this.#schemas; n++) name = `${base}_${n}`;
+    for (let n = 2; Object.hasOwn(this.#schemas, name); n++) name = `${base}_${n}`;
     return name;
   }
 }

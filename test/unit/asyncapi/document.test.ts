@@ -158,6 +158,11 @@ describe('asyncapiDocument', () => {
     expect(both.channels.RootGateway).not.toHaveProperty('parameters');
   });
 
+  it('documents a gateway listed twice once', () => {
+    const twice = asyncapiDocument([RoomGateway, RoomGateway], { info });
+    expect(Object.keys(twice.channels)).toEqual(['RoomGateway']);
+  });
+
   it('refuses options without info.title and info.version, and non-gateways', () => {
     expect(() => asyncapiDocument([RoomGateway], {} as never)).toThrow(
       'options.info needs a "title" and a "version"',

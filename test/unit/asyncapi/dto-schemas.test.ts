@@ -18,7 +18,10 @@ import {
   Max,
   MaxLength,
   Min,
+  Validate,
   ValidateNested,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
 } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
 import { SchemaRegistry, enumSchema, toDraft07 } from '../../../src/asyncapi/dto-schemas';
@@ -167,6 +170,37 @@ describe('SchemaRegistry: DTO classes to JSON Schema (Draft 07)', () => {
       { $ref: '#/components/schemas/SameDto_2' },
       { $ref: '#/components/schemas/SameDto' },
     ]);
+  });
+
+  it('gives a custom-validated property the schema of its declared type', () => {
+    @ValidatorConstraint({ name: 'anything' })
+    class Anything implements ValidatorConstraintInterface {
+      validate(): boolean {
+        return true;
+      }
+    }
+    class CustomDto {
+      @Validate(Anything) text!: string;
+      @Validate(Anything) count!: number;
+      @Validate(Anything) flag!: boolean;
+      @Validate(Anything) when!: Date;
+      @Validate(Anything) list!: string[];
+      @Validate(Anything) loose!: object;
+      @Validate(Anything) address!: AddressDto;
+    }
+    const custom = new SchemaRegistry();
+    custom.ref(CustomDto);
+    expect(custom.schemas.CustomDto).toMatchObject({
+      properties: {
+        text: { type: 'string' },
+        count: { type: 'number' },
+        flag: { type: 'boolean' },
+        when: { type: 'string', format: 'date-time' },
+        list: { type: 'array' },
+        loose: {},
+        address: { $ref: '#/components/schemas/AddressDto' },
+      },
+    });
   });
 
   it('documents a class without validation decorators as an object', () => {
