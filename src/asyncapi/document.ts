@@ -139,7 +139,7 @@ function describeGateway(
     };
     if (handler.replyType !== undefined) {
       const replyKey = uniqueKey(`${event}.reply`, messages);
-      messages[replyKey] = replyMessage(event, schemas.ref(handler.replyType));
+      messages[replyKey] = replyMessage(event, schemas.schemaOf(handler.replyType));
       operation.reply = {
         channel: channelRef,
         messages: [messageRef(replyKey), messageRef(errorKey)],
@@ -153,7 +153,7 @@ function describeGateway(
       name: event,
       title: event,
       summary: `Sent by the server (@Emits("${event}"))`,
-      payload: envelope(event, schemas.ref(dto), false),
+      payload: envelope(event, schemas.schemaOf(dto), false),
     };
     operations.push([
       `${channelId}.${event}`,

@@ -69,14 +69,18 @@ export class SchemaRegistry {
     const declared = readPropertyType(target.prototype as object, meta.propertyName);
     const typeMetadata = this.#storage?.findTypeMetadata(target, meta.propertyName);
     const type = typeMetadata === undefined ? declared : typeMetadata.typeFunction();
-    const schema = this.#typeSchema(type);
+    const schema = this.schemaOf(type);
     // class-validator validates every element of an array even without { each: true }.
     return declared === Array && !meta.each && type !== Array
       ? { type: 'array', items: schema }
       : schema;
   }
 
-  #typeSchema(type: unknown): JsonSchema {
+  /**
+   * The schema of a declared type: `String`, `Number`, `Boolean` and `Date` as JSON types, a
+   * class as a `$ref` to its component, anything else (`Object`, none) as any value.
+   */
+  schemaOf(type: unknown): JsonSchema {
     if (type === String) return { type: 'string' };
     if (type === Number) return { type: 'number' };
     if (type === Boolean) return { type: 'boolean' };

@@ -158,6 +158,23 @@ describe('asyncapiDocument', () => {
     expect(both.channels.RootGateway).not.toHaveProperty('parameters');
   });
 
+  it('takes String, Number and Boolean as the data of a reply or an event', () => {
+    @Gateway('/ticks')
+    @Emits('tick', Number)
+    @Emits('paused', Boolean)
+    class TickGateway {
+      @OnMessage('name', { reply: String }) name() {
+        return 'ticker';
+      }
+    }
+    const ticks = asyncapiDocument([TickGateway], { info }) as Json;
+    const messages = ticks.channels.TickGateway.messages;
+    expect(messages.tick.payload.properties.data).toEqual({ type: 'number' });
+    expect(messages.paused.payload.properties.data).toEqual({ type: 'boolean' });
+    expect(messages['name.reply'].payload.properties.data).toEqual({ type: 'string' });
+    expect(ticks.components.schemas).toEqual({});
+  });
+
   it('documents a gateway listed twice once', () => {
     const twice = asyncapiDocument([RoomGateway, RoomGateway], { info });
     expect(Object.keys(twice.channels)).toEqual(['RoomGateway']);
