@@ -90,7 +90,7 @@ function documentOf(module: string, flags: Map<string, string>): string {
   const gateways = exportedGateways(exports);
   if (gateways.length === 0) {
     throw new Error(
-      `${module} exports no @Gateway class: export the gateway classes (export class ChatGateway …) from the module, compiled to JS with decorator metadata`,
+      `${module} exports no @Gateway class: export the gateway classes (export class ChatGateway …) from the module, compiled to CommonJS with decorator metadata, and run the project's own fastify-ws-gateway (another copy does not recognise its gateways)`,
     );
   }
   const pkg = nearestPackage(dirname(path));
