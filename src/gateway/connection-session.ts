@@ -11,6 +11,7 @@ import { errorFrame, replyFrame, wireErrorFrame } from './outbound';
 import { listenTo } from './session-listeners';
 import { timerDelay } from './timer-delay';
 import type { RateLimiter } from './rate-limiter';
+import type { ResumeSession } from './resume-session';
 
 const CONNECTING = 0;
 const OPEN = 1;
@@ -28,6 +29,8 @@ export class ConnectionSession implements ArgumentSource, HeartbeatMember {
   closeCode: number | undefined;
   closeReason: string | undefined;
   pingRound = 0;
+  /** Set on gateways with `resume`: the numbered outbox and the drop/resume state. */
+  resume: ResumeSession | undefined;
   private state = CONNECTING;
   private isClosed = false;
   private connectPending = false;
@@ -139,6 +142,11 @@ export class ConnectionSession implements ArgumentSource, HeartbeatMember {
 
   /** The socket closed (any reason): release everything, then `@OnClose` once. */
   closed(code: number, reason: string): void {
+    // A dropped resumable session waits for its client instead (see resume-session.ts).
+    if (this.resume?.socketClosed(code, this.runtime.draining) === true) {
+      if (this.resume.parked) this.runtime.heartbeat.delete(this);
+      return;
+    }
     this.isClosed = true;
     this.state = REFUSED;
     this.closeCode = code;

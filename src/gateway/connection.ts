@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { OutboundFrame } from './codec';
+import type { ResumeSession } from './resume-session';
 
 /** What a connection needs from its gateway: room bookkeeping and the frame writer. */
 export interface ConnectionHost {
@@ -9,6 +10,9 @@ export interface ConnectionHost {
   /** Encodes and writes one frame; never throws, never waits. */
   send(connection: Connection, frame: OutboundFrame): void;
 }
+
+/** Internal: the connection's resumable session. */
+export const kResume = Symbol('fastify-ws-gateway.resume');
 
 /** Internal: ends a connection's room membership when its socket closed. */
 export const kDetach = Symbol('fastify-ws-gateway.detach');
@@ -37,6 +41,10 @@ export class Connection {
   readonly id: string;
   /** Per-connection state for your own use. */
   readonly data: Record<string, unknown> = {};
+  /** True once this connection was resumed after a drop (gateways with `resume` only). */
+  resumed = false;
+  /** @internal The session's numbered outbox, on gateways with `resume`. */
+  [kResume]: ResumeSession | undefined = undefined;
   readonly #host: ConnectionHost;
   #rooms: Set<string> | undefined;
   #detached = false;
@@ -44,8 +52,8 @@ export class Connection {
   /** @internal Built by the runtime for each accepted socket. */
   constructor(
     host: ConnectionHost,
-    /** The raw `ws` socket, for what the gateway does not wrap. */
-    readonly socket: WebSocket,
+    /** The raw `ws` socket, for what the gateway does not wrap; a resume replaces it. */
+    public socket: WebSocket,
     /** Route parameters of the upgrade request (`/rooms/:room` → `{ room }`). */
     readonly params: Readonly<Record<string, string>>,
     /** Query string of the upgrade request. */

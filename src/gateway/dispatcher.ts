@@ -31,6 +31,8 @@ export function dispatchMessage(session: ConnectionSession, data: Buffer, isBina
     return;
   }
   const { frame } = decoded;
+  // Resumable sessions take `$ack` and repeated request ids out of the message path.
+  if (session.resume?.intercept(frame) === true) return;
   // A Map holds own keys only, so `toString` or `__proto__` never reach a handler.
   const handler = runtime.messages.get(frame.event);
   if (handler === undefined) {

@@ -7,7 +7,7 @@ import { WireErrorCode } from '../errors';
 import type { AdapterLink, Broadcast, GatewayAdapter } from './adapter';
 import type { Codec, OutboundFrame } from './codec';
 import { compileHandler, type CompiledHandler } from './compiled-handler';
-import { Connection, type ConnectionHost } from './connection';
+import { Connection, kResume, type ConnectionHost } from './connection';
 import { ConnectionSession } from './connection-session';
 import {
   createGatewayContainer,
@@ -23,6 +23,9 @@ import { RateLimiter } from './rate-limiter';
 import { RoomRegistry } from './room-registry';
 import { timerDelay } from './timer-delay';
 import { reportContract } from './contract-probe';
+import type { ResolvedResume } from './resume-options';
+import { ResumeGate, type ResumeMatch } from './resume-gate';
+import { listenTo } from './session-listeners';
 
 /** Everything one gateway's runtime is built from, resolved by `bootstrap()`. */
 export interface GatewayRuntimeOptions {
@@ -32,6 +35,8 @@ export interface GatewayRuntimeOptions {
   readonly validator: ValidatorOptions | undefined;
   readonly container: DependencyContainer | undefined;
   readonly log: FastifyBaseLogger;
+  /** Session resume settings; undefined when resume is off. */
+  readonly resume?: ResolvedResume;
 }
 
 /**
@@ -61,6 +66,8 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
   private instance: object | undefined;
   private link: AdapterLink | undefined;
   private onIdle: (() => void) | undefined;
+  /** Set on gateways with `resume`. */
+  readonly resumeGate: ResumeGate | undefined;
 
   constructor(options: GatewayRuntimeOptions) {
     const { definition, validator } = options;
@@ -86,6 +93,7 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
     );
     this.server = new GatewayServer(this);
     this.scope = createGatewayContainer(options.container, definition, this.server);
+    this.resumeGate = options.resume === undefined ? undefined : new ResumeGate(options.resume);
   }
 
   /** At `ready()`: builds a singleton gateway and opens the adapter channel for `path`. */
@@ -97,14 +105,56 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
   /** The websocket route handler: runs in the tick the socket opened. */
   accept(socket: WebSocket, request: FastifyRequest): void {
     reportContract(request.raw, this.definition);
+    const query = copyRecord(request.query);
+    const gate = this.resumeGate;
+    const principal = gate?.identify(request);
+    const match = gate?.match(query, principal);
+    if (match !== undefined) {
+      this.resumeInto(match, socket, request);
+      return;
+    }
     const connection = new Connection(
       this,
       socket,
       copyRecord(request.params) as Record<string, string>,
-      copyRecord(request.query),
+      query,
       this.pickHeaders(request),
     );
-    new ConnectionSession(this, connection, request.id).start(request);
+    const session = new ConnectionSession(this, connection, request.id);
+    if (gate !== undefined) {
+      const resume = gate.create(connection.id, principal, session);
+      session.resume = resume;
+      connection[kResume] = resume;
+      this.writeUnnumbered(socket, gate.sessionFrame(resume, false), connection.id);
+    }
+    session.start(request);
+  }
+
+  /** Moves a waiting (or still open) session onto `socket` and replays what the client missed. */
+  private resumeInto({ session: resume, seq }: ResumeMatch, socket: WebSocket, request: FastifyRequest): void {
+    const session = resume.owner as ConnectionSession;
+    const { connection } = session;
+    if (!resume.parked) {
+      // The old socket is dead but not yet noticed: its close event must not end the session.
+      resume.staleCloses++;
+      connection.socket.terminate();
+    }
+    const missed = resume.resume(seq);
+    connection.socket = socket;
+    connection.resumed = true;
+    if (this.keepRequest) session.request = request;
+    session.pingRound = 0;
+    listenTo(socket, session);
+    this.heartbeat.delete(session);
+    this.heartbeat.add(session);
+    this.writeUnnumbered(socket, this.resumeGate!.sessionFrame(resume, true), connection.id);
+    for (const payload of missed) this.writeSocket(socket, payload);
+  }
+
+  private writeUnnumbered(socket: WebSocket, frame: OutboundFrame, connectionId: string): void {
+    const payload = this.encode(frame, connectionId);
+    /* c8 ignore next -- the $session frame is plain JSON-safe data every codec encodes */
+    if (payload !== undefined) this.writeSocket(socket, payload);
   }
 
   /** The gateway instance serving `connection`: the singleton, or a fresh connection-scoped one. */
@@ -126,7 +176,9 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
     if (payload === undefined && frame.id !== undefined) {
       payload = this.encode(wireErrorFrame(WireErrorCode.InternalError, frame.id), connection.id);
     }
-    if (payload !== undefined) this.write(connection, payload);
+    if (payload === undefined) return;
+    this.write(connection, payload);
+    if (frame.id !== undefined) connection[kResume]?.replied(frame.id);
   }
 
   joinRoom(connection: Connection, room: string): void {
@@ -189,6 +241,7 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
   /** On `app.close()`, after the connections closed: release the adapter channel. */
   async stop(): Promise<void> {
     this.heartbeat.stop();
+    this.resumeGate?.endAll();
     const { link } = this;
     this.link = undefined;
     try {
@@ -205,7 +258,14 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
   }
 
   private write(connection: Connection, payload: string | Buffer): void {
-    writePayload(connection.socket, payload, this.limits.maxBufferedBytes, this.codec.binary);
+    const resume = connection[kResume];
+    // A parked session keeps the frame for its client instead of writing it.
+    if (resume !== undefined && !resume.record(payload)) return;
+    this.writeSocket(connection.socket, payload);
+  }
+
+  private writeSocket(socket: WebSocket, payload: string | Buffer): void {
+    writePayload(socket, payload, this.limits.maxBufferedBytes, this.codec.binary);
   }
 
   private encode(
