@@ -7,6 +7,7 @@ import type { ValidatorOptions } from 'class-validator';
 import type { Limits } from './gateway/limits';
 import type { Codec } from './gateway/codec';
 import type { Guard } from './gateway/guards';
+import type { ResumeOptions } from './gateway/resume-options';
 
 /** A class constructor, as decorators receive it. */
 export type Constructor<T = object> = abstract new (...args: any[]) => T;
@@ -44,6 +45,8 @@ export interface GatewayOptions {
   readonly allowedOrigins?: readonly string[];
   /** class-validator options merged over the defaults (whitelist, forbidNonWhitelisted, forbidUnknownValues). */
   readonly validator?: ValidatorOptions;
+  /** Session resume: a dropped client gets its session back (see docs/session-resume.md). Default off. */
+  readonly resume?: boolean | ResumeOptions;
 }
 
 /** Where a handler parameter's value comes from. */

@@ -31,6 +31,8 @@ export {
   GatewayError,
 } from './errors';
 export { DEFAULT_LIMITS, type Limits } from './gateway/limits';
+export { DEFAULT_RESUME, type ResumeOptions } from './gateway/resume-options';
+export type { SessionStore } from './gateway/session-store';
 export type { Codec, DecodeResult, InboundFrame, OutboundFrame } from './gateway/codec';
 export { MemoryAdapter } from './gateway/memory-adapter';
 export type { AdapterChannel, AdapterLink, Broadcast, GatewayAdapter } from './gateway/adapter';

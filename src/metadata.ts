@@ -243,6 +243,12 @@ function buildDefinition(target: Constructor, gateway: GatewayRecord): GatewayDe
       else if (handler.kind === 'close') onClose.push(handler);
       else {
         const event = handler.event as string;
+        if (event.startsWith('$')) {
+          throw Errors.INVALID_ARGUMENT(
+            `${name}.${member}`,
+            `event "${event}" starts with "$", which is reserved for the protocol (session resume): rename the event`,
+          );
+        }
         const existing = messages.get(event);
         if (existing !== undefined)
           throw Errors.DUPLICATE_EVENT(name, event, existing.member, member);

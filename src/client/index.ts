@@ -31,6 +31,7 @@ export {
   type ReconnectOptions,
 } from './backoff';
 export type { ErrorFrameData, FrameId, ServerFrame } from './frames';
+export type { SessionInfo } from './resume-state';
 export type * from './types';
 export type { WebSocketConstructor, WebSocketLike } from './websocket-like';
 export { WsClient, type ClientState } from './ws-client';

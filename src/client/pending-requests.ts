@@ -55,6 +55,11 @@ export class PendingRequests {
     return this.#pending.has(id);
   }
 
+  /** The event of a waiting request (for error messages). */
+  eventOf(id: FrameId): string {
+    return this.#pending.get(id)?.event ?? '';
+  }
+
   /** Records that the request reached the socket, so a lost connection fails it. */
   markSent(id: FrameId): void {
     const pending = this.#pending.get(id);

@@ -10,6 +10,7 @@
  */
 import type { ErrorFrameData } from './frames';
 import type { WsClientError } from './ws-client-error';
+import type { SessionInfo } from './resume-state';
 
 /** One event: what the client sends (`request`), what the server answers (`reply`), what it pushes (`push`). */
 export interface EventSpec {
@@ -63,6 +64,8 @@ export interface StateEvents {
   reconnecting: ReconnectingInfo;
   /** An error frame without id, or a frame the client could not read. */
   error: WsClientError;
+  /** The server announced (or resumed) the session: see `client.session`. `$` names are the protocol's. */
+  $session: SessionInfo;
 }
 
 export type ListenEvent<E> = keyof StateEvents | PushEvent<E>;

@@ -6,6 +6,7 @@ import { isRetryableClose, reconnectDelay, type ReconnectOptions } from './backo
 import { badFrameError, encodeFrame, errorFromFrame } from './frames';
 import { ListenerRegistry, type Listener } from './listener-registry';
 import { PendingRequests, routeFrame } from './pending-requests';
+import { ResumeState, type SessionInfo } from './resume-state';
 import type {
   DataArgs,
   ListenData,
@@ -43,6 +44,7 @@ const STATE_EVENTS: ReadonlySet<string> = new Set<keyof StateEvents>([
   'close',
   'reconnecting',
   'error',
+  '$session',
 ]);
 
 /**
@@ -59,6 +61,11 @@ export class WsClient<E = UntypedEvents> {
   readonly #listeners = new ListenerRegistry();
   #closed: Promise<void> | undefined;
   #resolveClosed: (() => void) | undefined;
+  readonly #resume = new ResumeState();
+  /** Text of requests sent on a resumable session, re-sent after a resume until answered. */
+  readonly #sentRequests = new Map<number, string>();
+  /** Requests sent on the previous socket, waiting for the `$session` that says their fate. */
+  #carried: [number, string][] = [];
 
   constructor(
     readonly url: string,
@@ -66,6 +73,14 @@ export class WsClient<E = UntypedEvents> {
   ) {
     this.#requests = new PendingRequests(options.requestTimeoutMs);
     this.#open();
+  }
+
+  /**
+   * The server's session when the gateway has `resume` on: `resumed` says whether the last
+   * reconnect got the session back (nothing lost) or started a new one (reload your state).
+   */
+  get session(): SessionInfo | null {
+    return this.#resume.session;
   }
 
   /** Where the connection stands; `closed` is final. */
@@ -142,7 +157,7 @@ export class WsClient<E = UntypedEvents> {
     this.#state = 'connecting';
     let socket: WebSocketLike;
     try {
-      socket = new this.options.WebSocket(this.url, this.options.protocols);
+      socket = new this.options.WebSocket(this.#resume.resumeUrl(this.url), this.options.protocols);
     } catch (error) {
       // The first attempt throws to the caller of connect() (a bad URL is a programmer error).
       if (this.#attempt === 0) throw error;
@@ -153,10 +168,15 @@ export class WsClient<E = UntypedEvents> {
     socket.onopen = () => {
       this.#state = 'open';
       this.#attempt = 0;
+      if (this.#resume.resumable) this.#carried = [...this.#sentRequests];
+      this.#sentRequests.clear();
       this.#flush();
       this.#listeners.dispatch('open', undefined);
     };
     socket.onmessage = (event: { data: unknown }) => {
+      const resume = this.#resume.receive(event.data);
+      if (resume === 'ack') socket.send(this.#resume.ackFrame());
+      else if (resume !== undefined) return this.#sessionBegan(resume.resumed, socket);
       routeFrame(event.data, this.#requests, {
         push: (name, data) => {
           if (name === 'error') this.#listeners.dispatch('error', errorFromFrame(data));
@@ -174,19 +194,30 @@ export class WsClient<E = UntypedEvents> {
     };
   }
 
-  /** The socket closed: fail what was sent, then reconnect or stop. */
+  /** `$session` arrived: after a resume, re-send what is unanswered; else those requests are lost. */
+  #sessionBegan(resumed: boolean, socket: WebSocketLike): void {
+    const carried = this.#carried;
+    this.#carried = [];
+    for (const [id, text] of carried) {
+      if (!this.#requests.has(id)) continue;
+      if (resumed) {
+        this.#sentRequests.set(id, text);
+        socket.send(text);
+      } else {
+        this.#requests.fail(id, this.#lostError(this.#requests.eventOf(id)));
+      }
+    }
+    this.#listeners.dispatch('$session', this.#resume.session!);
+  }
+
+  /** The socket closed: fail what was sent (unless a resume will answer it), then reconnect or stop. */
   #dropped(code: number, reason: string): void {
-    this.#requests.failAll(
-      (event) =>
-        new WsClientError(
-          ClientErrorCode.NotConnected,
-          `The connection closed (code ${code}) before the reply to "${event}" arrived; the request may or may not have been handled`,
-        ),
-      true,
-    );
     const backoff = this.options.reconnect;
     const willReconnect =
       this.#state !== 'closed' && backoff !== undefined && isRetryableClose(code);
+    // Only a drop without a close frame leaves the server's session waiting for a resume.
+    if (!willReconnect || code !== 1006) this.#resume.forget();
+    if (!this.#resume.resumable) this.#failSent(code);
     this.#listeners.dispatch('close', { code, reason, willReconnect });
     if (!willReconnect || this.#state === 'closed') return this.#finish();
     this.#state = 'reconnecting';
@@ -196,11 +227,31 @@ export class WsClient<E = UntypedEvents> {
     this.#listeners.dispatch('reconnecting', { attempt, delayMs });
   }
 
+  #failSent(code: number): void {
+    this.#sentRequests.clear();
+    this.#requests.failAll(
+      (event) =>
+        new WsClientError(
+          ClientErrorCode.NotConnected,
+          `The connection closed (code ${code}) before the reply to "${event}" arrived; the request may or may not have been handled`,
+        ),
+      true,
+    );
+  }
+
+  #lostError(event: string): WsClientError {
+    return new WsClientError(
+      ClientErrorCode.NotConnected,
+      `The session could not be resumed before the reply to "${event}" arrived; the request may or may not have been handled`,
+    );
+  }
+
   /** Enters the final state: nothing is sent any more, everything waiting is rejected. */
   #finish(): void {
     this.#state = 'closed';
     clearTimeout(this.#reconnectTimer);
     this.#queue = [];
+    this.#sentRequests.clear();
     this.#requests.failAll((event) => this.#closedError(event));
   }
 
@@ -208,12 +259,23 @@ export class WsClient<E = UntypedEvents> {
     const socket = this.#socket;
     if (this.#state === 'open' && socket?.readyState === OPEN) {
       socket.send(frame.text);
-      if (frame.id !== undefined) this.#requests.markSent(frame.id);
+      if (frame.id !== undefined) {
+        this.#requests.markSent(frame.id);
+        this.#keepSent(frame.id, frame.text);
+      }
       return true;
     }
     if (this.#queue.length >= this.options.maxQueuedFrames) return false;
     this.#queue.push(frame);
     return true;
+  }
+
+  /** Keeps a sent request for re-sending; answered ones are swept when the map has grown. */
+  #keepSent(id: number, text: string): void {
+    const sent = this.#sentRequests;
+    sent.set(id, text);
+    if (sent.size <= 2 * this.#requests.size + 16) return;
+    for (const key of sent.keys()) if (!this.#requests.has(key)) sent.delete(key);
   }
 
   #flush(): void {

@@ -12,6 +12,7 @@ const OPTION_KEYS = new Set<string>([
   'keepHeaders',
   'allowedOrigins',
   'validator',
+  'resume',
 ]);
 const OBJECT_OPTIONS = ['hooks', 'schema', 'limits', 'validator'] as const;
 const STRING_LIST_OPTIONS = ['keepHeaders', 'allowedOrigins'] as const;

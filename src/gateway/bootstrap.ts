@@ -13,6 +13,7 @@ import { GatewayRuntime } from './gateway-runtime';
 import { jsonCodec } from './json-codec';
 import { resolveLimits, type Limits } from './limits';
 import { addAsyncApiRoute, type AsyncApiRouteOptions } from './asyncapi-route';
+import { resolveResume, type ResumeOptions } from './resume-options';
 
 /** Options of `bootstrap(app, gateways, options)`; each gateway's own options win over these. */
 export interface BootstrapOptions {
@@ -32,6 +33,8 @@ export interface BootstrapOptions {
   readonly codec?: Codec;
   /** Serve the gateways' AsyncAPI document as JSON on `GET path` (see `fastify-ws-gateway/asyncapi`). */
   readonly asyncapi?: AsyncApiRouteOptions;
+  /** Session resume for every gateway without its own `resume` option (see docs/session-resume.md). */
+  readonly resume?: boolean | ResumeOptions;
 }
 
 interface PluginOptions {
@@ -75,6 +78,7 @@ async function registerGateways(app: FastifyInstance, { gateways, options }: Plu
         validator: mergeValidatorOptions(options.validator, definition.options.validator),
         container: options.container,
         log: app.log,
+        resume: resolveResume(definition.name, options.resume, definition.options.resume),
       }),
   );
   if (!app.hasDecorator('websocketServer')) {

@@ -1,0 +1,263 @@
+import { Writable } from 'node:stream';
+import Fastify, { type FastifyInstance } from 'fastify';
+import WebSocket from 'ws';
+import {
+  ConnectedSocket,
+  Gateway,
+  GatewayServer,
+  OnClose,
+  OnConnect,
+  OnMessage,
+  Param,
+  bootstrap,
+  type Connection,
+} from 'fastify-ws-gateway';
+import { connect, type WsClient } from 'fastify-ws-gateway/client';
+import { TcpProxy } from '../support/tcp-proxy';
+import { deferred, until } from './support/ws-client';
+
+interface Frame {
+  readonly event: string;
+  readonly data?: any;
+  readonly id?: number;
+}
+
+const lifecycle: string[] = [];
+let handlerRuns = 0;
+let release = deferred();
+
+@Gateway('/chat/:room', { resume: { maxDisconnectionMs: 60_000, maxFrames: 40 } })
+class ChatGateway {
+  constructor(private readonly server: GatewayServer) {}
+
+  @OnConnect() enter(@ConnectedSocket() conn: Connection, @Param('room') room: string) {
+    conn.join(room);
+    conn.data.nick = `nick-${conn.id}`;
+    lifecycle.push(`connect ${conn.id}`);
+  }
+
+  @OnMessage('say') say(text: string, conn: Connection) {
+    this.server.to(conn.params.room).emit('said', text);
+    return 'ok';
+  }
+
+  @OnMessage('direct') direct(count: number, conn: Connection) {
+    for (let i = 0; i < count; i++) conn.emit('direct', i);
+  }
+
+  @OnMessage('whoami') whoami(_: unknown, conn: Connection) {
+    return { id: conn.id, rooms: [...conn.rooms], nick: conn.data.nick, resumed: conn.resumed };
+  }
+
+  @OnMessage('slow') async slow(_: unknown) {
+    handlerRuns++;
+    await release.promise;
+    return 'slow done';
+  }
+
+  @OnClose() leave(@ConnectedSocket() conn: Connection) {
+    lifecycle.push(`close ${conn.id}`);
+  }
+}
+
+@Gateway('/short', { resume: { maxDisconnectionMs: 50, maxFrames: 5 } })
+class ShortGateway {
+  constructor(private readonly server: GatewayServer) {}
+  @OnConnect() enter(@ConnectedSocket() conn: Connection) {
+    conn.join('all');
+    lifecycle.push(`connect ${conn.id}`);
+  }
+  @OnMessage('flood') flood(count: number) {
+    for (let i = 0; i < count; i++) this.server.to('all').emit('flood', i);
+  }
+  @OnClose() leave(@ConnectedSocket() conn: Connection) {
+    lifecycle.push(`close ${conn.id}`);
+  }
+}
+
+@Gateway('/owned', {
+  resume: { identify: (request) => request.headers['x-user'] },
+})
+class OwnedGateway {
+  @OnMessage('ping') ping() {
+    return 'pong';
+  }
+}
+
+let app: FastifyInstance;
+let proxy: TcpProxy;
+let logged = '';
+
+beforeAll(async () => {
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      logged += String(chunk);
+      done();
+    },
+  });
+  app = Fastify({ logger: { level: 'trace', stream } });
+  await bootstrap(app, [ChatGateway, ShortGateway, OwnedGateway]);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  proxy = await TcpProxy.start((app.server.address() as { port: number }).port);
+});
+
+afterAll(async () => {
+  await proxy.close();
+  await app.close();
+});
+
+beforeEach(() => {
+  lifecycle.length = 0;
+  handlerRuns = 0;
+  release = deferred();
+});
+
+/** A raw socket through the proxy that keeps every frame it received, in order. */
+class RawSession {
+  readonly frames: Frame[] = [];
+  socket!: WebSocket;
+
+  static async open(path: string, headers: Record<string, string> = {}): Promise<RawSession> {
+    const session = new RawSession();
+    await session.connect(path, headers);
+    return session;
+  }
+
+  /** Frames after the last `$session`, i.e. the count the server numbers. */
+  get seq(): number {
+    return this.frames.filter((frame) => frame.event !== '$session').length;
+  }
+
+  get session(): { id: string; token: string; resumed: boolean; ackEvery: number } {
+    return this.frames.filter((frame) => frame.event === '$session').at(-1)!.data;
+  }
+
+  async connect(path: string, headers: Record<string, string> = {}): Promise<void> {
+    const count = this.frames.filter((f) => f.event === '$session').length;
+    this.socket = new WebSocket(`ws://127.0.0.1:${proxy.port}${path}`, { headers });
+    this.socket.on('message', (data) => this.frames.push(JSON.parse(String(data)) as Frame));
+    this.socket.on('error', () => {});
+    await until(() => this.frames.filter((f) => f.event === '$session').length > count);
+  }
+
+  resumePath(path: string, token = this.session.token, seq = this.seq): string {
+    return `${path}?%24resume=${token}&%24seq=${seq}`;
+  }
+
+  send(frame: unknown): void {
+    this.socket.send(JSON.stringify(frame));
+  }
+
+  async close(): Promise<void> {
+    if (this.socket.readyState === WebSocket.CLOSED) return;
+    const closed = new Promise((resolve) => this.socket.once('close', resolve));
+    this.socket.close();
+    await closed;
+  }
+}
+
+/** A client through the proxy that records every push it gets. */
+function client(path: string): { client: WsClient; got: Frame[] } {
+  const got: Frame[] = [];
+  const c = connect(`ws://127.0.0.1:${proxy.port}${path}`, {
+    reconnect: { initialDelayMs: 5, maxDelayMs: 20 },
+  });
+  for (const event of ['said', 'direct']) c.on(event, (data) => got.push({ event, data }));
+  return { client: c, got };
+}
+
+const waitOpen = (c: WsClient) => until(() => c.state === 'open' && c.session !== null);
+const sessionCount = (c: WsClient, n: number) => {
+  let seen = 0;
+  c.on('$session', () => seen++);
+  return () => until(() => seen >= n);
+};
+
+describe('session resume with the client', () => {
+  it('replays every missed broadcast, direct emit and reply exactly once, in order, over several cuts', async () => {
+    const a = client('/chat/r1');
+    const b = client('/chat/r1');
+    await waitOpen(a.client);
+    await waitOpen(b.client);
+    const before = await a.client.request('whoami');
+    expect(before).toMatchObject({ rooms: ['r1'], resumed: false });
+
+    const expected: Frame[] = [];
+    for (let round = 0; round < 3; round++) {
+      const resumed = sessionCount(a.client, 1);
+      await b.client.request('say', `before-${round}`);
+      expected.push({ event: 'said', data: `before-${round}` });
+      await until(() => a.got.length === expected.length);
+      await proxy.cut();
+      // b reconnects too; both resume. Frames sent to a while it is away are kept for it.
+      await waitOpen(b.client);
+      for (let i = 0; i < round * 3; i++) {
+        await b.client.request('say', `away-${round}-${i}`);
+        expected.push({ event: 'said', data: `away-${round}-${i}` });
+      }
+      await resumed();
+      await waitOpen(a.client);
+      await a.client.request('direct', 2);
+      expected.push({ event: 'direct', data: 0 }, { event: 'direct', data: 1 });
+      await until(() => a.got.length >= expected.length);
+    }
+    expect(a.got).toEqual(expected);
+    expect(a.client.session).toEqual({ id: before.id, resumed: true });
+    const after = await a.client.request('whoami');
+    expect(after).toEqual({ ...before, resumed: true });
+    await a.client.close();
+    await b.client.close();
+    await until(() => lifecycle.filter((l) => l.startsWith('close')).length === 2);
+    expect(lifecycle.filter((l) => l === `connect ${before.id}`)).toHaveLength(1);
+    expect(lifecycle.filter((l) => l === `close ${before.id}`)).toHaveLength(1);
+  });
+
+  it('resumes a client that had received nothing before the cut', async () => {
+    const a = client('/chat/r2');
+    await waitOpen(a.client);
+    const resumed = sessionCount(a.client, 1);
+    await proxy.cut();
+    const other = await RawSession.open('/chat/r2');
+    other.send({ event: 'say', data: 'while away', id: 1 });
+    await until(() => other.frames.some((f) => f.id === 1));
+    await resumed();
+    await until(() => a.got.length === 1);
+    expect(a.got).toEqual([{ event: 'said', data: 'while away' }]);
+    expect(a.client.session?.resumed).toBe(true);
+    await a.client.close();
+    await other.close();
+  });
+
+  it('resolves a request in flight at the cut exactly once, its handler run once', async () => {
+    const a = client('/chat/r3');
+    await waitOpen(a.client);
+    const reply = a.client.request('slow');
+    await until(() => handlerRuns === 1);
+    const resumed = sessionCount(a.client, 1);
+    await proxy.cut();
+    await resumed();
+    // The client re-sent the request; the server did not run it again.
+    await a.client.request('whoami');
+    release.resolve();
+    await expect(reply).resolves.toBe('slow done');
+    expect(handlerRuns).toBe(1);
+    await a.client.close();
+  });
+
+  it('answers a request whose reply was sent during the cut from the replay', async () => {
+    const a = client('/chat/r4');
+    await waitOpen(a.client);
+    const reply = a.client.request('slow');
+    await until(() => handlerRuns === 1);
+    proxy.refuse = true;
+    const attempts = proxy.accepted;
+    await proxy.cut();
+    release.resolve();
+    // The reply is written while the client is away; let it back in after a refused attempt.
+    await until(() => proxy.accepted > attempts);
+    proxy.refuse = false;
+    await expect(reply).resolves.toBe('slow done');
+    expect(handlerRuns).toBe(1);
+    await a.client.close();
+  });
+});
