@@ -62,11 +62,16 @@ export class ResumeState {
     return JSON.stringify({ event: '$ack', data: this.received });
   }
 
-  /** `url` with the resume parameters, once there is a session to resume. */
+  /** `url` with the `$resume=1` flag once there is a session to resume (the token goes in a frame). */
   resumeUrl(url: string): string {
     if (this.token === undefined) return url;
     const separator = url.includes('?') ? '&' : '?';
-    return `${url}${separator}%24resume=${this.token}&%24seq=${this.received}`;
+    return `${url}${separator}%24resume=1`;
+  }
+
+  /** The first frame of a resuming socket: the token and the count of frames received. */
+  resumeFrame(): string {
+    return JSON.stringify({ event: '$resume', data: { token: this.token, seq: this.received } });
   }
 
   /** The session is over for good (closed by either side): the next connect starts afresh. */

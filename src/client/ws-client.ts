@@ -168,7 +168,10 @@ export class WsClient<E = UntypedEvents> {
     socket.onopen = () => {
       this.#state = 'open';
       this.#attempt = 0;
-      if (this.#resume.resumable) this.#carried = [...this.#sentRequests];
+      if (this.#resume.resumable) {
+        socket.send(this.#resume.resumeFrame());
+        this.#carried = [...this.#sentRequests];
+      }
       this.#sentRequests.clear();
       this.#flush();
       this.#listeners.dispatch('open', undefined);

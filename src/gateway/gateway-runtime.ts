@@ -24,7 +24,7 @@ import { RoomRegistry } from './room-registry';
 import { timerDelay } from './timer-delay';
 import { reportContract } from './contract-probe';
 import type { ResolvedResume } from './resume-options';
-import { ResumeGate, type ResumeMatch } from './resume-gate';
+import { readResumeClaim, ResumeGate, type ResumeMatch } from './resume-gate';
 import { listenTo } from './session-listeners';
 
 /** Everything one gateway's runtime is built from, resolved by `bootstrap()`. */
@@ -107,12 +107,26 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
     reportContract(request.raw, this.definition);
     const query = copyRecord(request.query);
     const gate = this.resumeGate;
-    const principal = gate?.identify(request);
-    const match = gate?.match(query, principal);
-    if (match !== undefined) {
-      this.resumeInto(match, socket, request);
+    if (gate?.announced(query) === true) {
+      const principal = gate.identify(request);
+      readResumeClaim(socket, this.limits.connectTimeoutMs, (claim) => {
+        const match = gate.match(claim, principal);
+        if (match === undefined) this.open(socket, request, query, principal);
+        else this.resumeInto(match, socket, request);
+      });
       return;
     }
+    this.open(socket, request, query, gate?.identify(request));
+  }
+
+  /** Starts a fresh connection (and, on gateways with `resume`, its session). */
+  private open(
+    socket: WebSocket,
+    request: FastifyRequest,
+    query: Record<string, unknown>,
+    principal: unknown,
+  ): void {
+    const gate = this.resumeGate;
     const connection = new Connection(
       this,
       socket,
@@ -131,7 +145,11 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
   }
 
   /** Moves a waiting (or still open) session onto `socket` and replays what the client missed. */
-  private resumeInto({ session: resume, seq }: ResumeMatch, socket: WebSocket, request: FastifyRequest): void {
+  private resumeInto(
+    { session: resume, seq }: ResumeMatch,
+    socket: WebSocket,
+    request: FastifyRequest,
+  ): void {
     const session = resume.owner as ConnectionSession;
     const { connection } = session;
     if (!resume.parked) {

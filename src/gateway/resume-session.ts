@@ -9,18 +9,12 @@ const ABNORMAL_CLOSURE = 1006;
 /** 18 random bytes: 144 bits, 24 base64url characters. */
 const TOKEN_BYTES = 18;
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{24}$/;
-const SEQ_PATTERN = /^\d{1,15}$/;
 /** A request id seen, its reply not sent yet. */
 const PENDING = 0;
 
 /** `true` when `token` has the shape of one this server issues; anything else is ignored. */
 export function isTokenShaped(token: unknown): token is string {
   return typeof token === 'string' && TOKEN_PATTERN.test(token);
-}
-
-/** The `$seq` query parameter as a count of frames, or undefined when it is not one. */
-export function parseSeq(seq: unknown): number | undefined {
-  return typeof seq === 'string' && SEQ_PATTERN.test(seq) ? Number(seq) : undefined;
 }
 
 /** Tokens are looked up by hash, so the store never holds one that would resume a session. */

@@ -117,9 +117,13 @@ class RawSession {
   readonly frames: Frame[] = [];
   socket!: WebSocket;
 
-  static async open(path: string, headers: Record<string, string> = {}): Promise<RawSession> {
+  static async open(
+    path: string,
+    headers: Record<string, string> = {},
+    first?: unknown,
+  ): Promise<RawSession> {
     const session = new RawSession();
-    await session.connect(path, headers);
+    await session.connect(path, headers, first);
     return session;
   }
 
@@ -132,16 +136,30 @@ class RawSession {
     return this.frames.filter((frame) => frame.event === '$session').at(-1)!.data;
   }
 
-  async connect(path: string, headers: Record<string, string> = {}): Promise<void> {
+  /** Opens a socket; `first` (a frame, or raw bytes) is sent as soon as it is open. */
+  async connect(
+    path: string,
+    headers: Record<string, string> = {},
+    first?: unknown,
+  ): Promise<void> {
     const count = this.frames.filter((f) => f.event === '$session').length;
-    this.socket = new WebSocket(`ws://127.0.0.1:${proxy.port}${path}`, { headers });
-    this.socket.on('message', (data) => this.frames.push(JSON.parse(String(data)) as Frame));
-    this.socket.on('error', () => {});
+    const socket = new WebSocket(`ws://127.0.0.1:${proxy.port}${path}`, { headers });
+    this.socket = socket;
+    socket.on('message', (data) => this.frames.push(JSON.parse(String(data)) as Frame));
+    socket.on('error', () => {});
+    if (first !== undefined) {
+      socket.once('open', () =>
+        socket.send(
+          Buffer.isBuffer(first) || typeof first === 'string' ? first : JSON.stringify(first),
+        ),
+      );
+    }
     await until(() => this.frames.filter((f) => f.event === '$session').length > count);
   }
 
-  resumePath(path: string, token = this.session.token, seq = this.seq): string {
-    return `${path}?%24resume=${token}&%24seq=${seq}`;
+  /** Resumes on a new socket, claiming `seq` frames with `token` (by default what it has). */
+  resume(path: string, token = this.session.token, seq = this.seq, headers = {}): Promise<void> {
+    return this.connect(`${path}?%24resume=1`, headers, claim(token, seq));
   }
 
   send(frame: unknown): void {
@@ -155,6 +173,8 @@ class RawSession {
     await closed;
   }
 }
+
+const claim = (token: unknown, seq: unknown) => ({ event: '$resume', data: { token, seq } });
 
 /** A client through the proxy that records every push it gets. */
 function client(path: string): { client: WsClient; got: Frame[] } {
@@ -259,5 +279,167 @@ describe('session resume with the client', () => {
     await expect(reply).resolves.toBe('slow done');
     expect(handlerRuns).toBe(1);
     await a.client.close();
+  });
+});
+
+describe('session resume on the wire', () => {
+  it('resumes with the token and the count of frames received, then issues a new token', async () => {
+    const raw = await RawSession.open('/chat/w1');
+    const first = raw.session;
+    expect(first).toMatchObject({ resumed: false, ackEvery: 10 });
+    expect(first.token).toMatch(/^[A-Za-z0-9_-]{24}$/); // 144 bits
+    raw.send({ event: 'direct', data: 3 });
+    await until(() => raw.seq === 3);
+    await proxy.cut();
+    await raw.resume('/chat/w1', first.token, 1);
+    expect(raw.session).toMatchObject({ id: first.id, resumed: true });
+    expect(raw.session.token).not.toBe(first.token);
+    // Frames 2 and 3 again (the client said it had 1), then nothing twice.
+    await until(() => raw.frames.length === 7);
+    expect(raw.frames.slice(5).map((f) => f.data)).toEqual([1, 2]);
+    await raw.close();
+  });
+
+  it('refuses a reused token: a fresh connection, no replay', async () => {
+    const raw = await RawSession.open('/chat/w2');
+    const { token, id } = raw.session;
+    await proxy.cut();
+    await raw.resume('/chat/w2', token, 0);
+    expect(raw.session).toMatchObject({ id, resumed: true });
+    await proxy.cut();
+    const again = await RawSession.open('/chat/w2?%24resume=1', {}, claim(token, 0));
+    expect(again.session.resumed).toBe(false);
+    expect(again.session.id).not.toBe(id);
+    await again.close();
+  });
+
+  it('refuses an unknown, malformed, oversized or out-of-range resume as a fresh connection', async () => {
+    const raw = await RawSession.open('/chat/w3');
+    raw.send({ event: 'direct', data: 2 });
+    await until(() => raw.seq === 2);
+    const { token } = raw.session;
+    const attempts: unknown[] = [
+      claim('A'.repeat(24), 0),
+      { event: '$resume', data: { token } },
+      claim(token, -1),
+      claim(token, 3),
+      claim(token, 1.5),
+      claim(token, '1'),
+      claim(`${token}x`, 0),
+      claim(token.slice(1), 0),
+      claim('A'.repeat(4000), 0),
+      { event: '$resume', data: null },
+      { event: '$resume' },
+      { event: 'say', data: token },
+      [claim(token, 0)],
+      null,
+      'not json',
+      Buffer.from(JSON.stringify(claim(token, 0))),
+    ];
+    for (const first of attempts) {
+      const other = await RawSession.open(
+        '/chat/w3?%24resume=1',
+        {},
+        Buffer.isBuffer(first) ? first : typeof first === 'string' ? first : JSON.stringify(first),
+      );
+      expect(other.session.resumed).toBe(false);
+      expect(other.session.id).not.toBe(raw.session.id);
+      await other.close();
+    }
+    // None of them disturbed the real session: it still resumes.
+    await proxy.cut();
+    await raw.resume('/chat/w3');
+    expect(raw.session.resumed).toBe(true);
+    await raw.close();
+  });
+
+  it('refuses a foreign principal and keeps the session for its owner', async () => {
+    const raw = await RawSession.open('/owned', { 'x-user': 'ada' });
+    await proxy.cut();
+    const thief = await RawSession.open(
+      '/owned?%24resume=1',
+      { 'x-user': 'eve' },
+      claim(raw.session.token, 0),
+    );
+    expect(thief.session.resumed).toBe(false);
+    await thief.close();
+    await raw.resume('/owned', undefined, undefined, { 'x-user': 'ada' });
+    expect(raw.session.resumed).toBe(true);
+    await raw.close();
+  });
+
+  it('ends a session that was not resumed within maxDisconnectionMs: @OnClose once, then fresh', async () => {
+    const raw = await RawSession.open('/short');
+    const { id } = raw.session;
+    await proxy.cut();
+    await until(() => lifecycle.includes(`close ${id}`));
+    await raw.resume('/short');
+    expect(raw.session.resumed).toBe(false);
+    expect(raw.session.id).not.toBe(id);
+    await raw.close();
+    expect(lifecycle.filter((l) => l === `close ${id}`)).toHaveLength(1);
+  });
+
+  it('ends a session that missed more than maxFrames, never a partial replay', async () => {
+    const raw = await RawSession.open('/short');
+    const { id } = raw.session;
+    proxy.refuse = true;
+    await proxy.cut();
+    proxy.refuse = false;
+    const other = await RawSession.open('/short');
+    other.send({ event: 'flood', data: 6 });
+    await until(() => lifecycle.includes(`close ${id}`));
+    await raw.resume('/short');
+    expect(raw.session.resumed).toBe(false);
+    expect(raw.frames.filter((f) => f.event === 'flood')).toEqual([]);
+    await raw.close();
+    await other.close();
+  });
+
+  it('takes over a session whose old socket the server still thinks is open', async () => {
+    const raw = await RawSession.open('/chat/w4');
+    const old = raw.socket;
+    await raw.resume('/chat/w4');
+    expect(raw.session.resumed).toBe(true);
+    await new Promise((resolve) => old.once('close', resolve));
+    raw.send({ event: 'whoami', id: 9 });
+    await until(() => raw.frames.some((f) => f.id === 9));
+    expect(raw.frames.find((f) => f.id === 9)?.data).toMatchObject({ resumed: true });
+    await raw.close();
+  });
+
+  it('acknowledged frames are not replayed; a clean close ends the session', async () => {
+    const raw = await RawSession.open('/chat/w5');
+    raw.send({ event: 'direct', data: 12 });
+    await until(() => raw.seq === 12);
+    raw.send({ event: '$ack', data: 12 });
+    raw.send({ event: '$ack', data: 'junk' });
+    raw.send({ event: '$ack', data: 99 });
+    raw.send({ event: 'whoami', id: 1 });
+    await until(() => raw.frames.some((f) => f.id === 1));
+    const { id, token } = raw.session;
+    await proxy.cut();
+    // Below what was acknowledged: the frames are gone, so the resume is refused.
+    const early = await RawSession.open('/chat/w5?%24resume=1', {}, claim(token, 5));
+    expect(early.session.resumed).toBe(false);
+    await early.close();
+    await raw.resume('/chat/w5', token, 12);
+    expect(raw.session).toMatchObject({ id, resumed: true });
+    await raw.close();
+    await until(() => lifecycle.includes(`close ${id}`));
+    const late = await RawSession.open('/chat/w5?%24resume=1', {}, claim(raw.session.token, 12));
+    expect(late.session.resumed).toBe(false);
+    await late.close();
+  });
+
+  it('never logs a token', async () => {
+    const raw = await RawSession.open('/chat/w6');
+    const tokens = [raw.session.token];
+    await proxy.cut();
+    await raw.resume('/chat/w6');
+    tokens.push(raw.session.token);
+    await raw.close();
+    expect(logged.length).toBeGreaterThan(0);
+    for (const token of tokens) expect(logged).not.toContain(token);
   });
 });
