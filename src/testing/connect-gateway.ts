@@ -8,6 +8,7 @@ import type { WebSocket } from 'ws';
 import type {} from '..';
 import { encodeFrame, type ErrorFrameData } from '../client/frames';
 import { PendingRequests, routeFrame } from '../client/pending-requests';
+import { ResumeState, type SessionInfo } from '../client/resume-state';
 import type {
   DataArgs,
   NextData,
@@ -53,8 +54,20 @@ export interface GatewayTestClient<E = UntypedEvents> {
   close(code?: number, reason?: string): Promise<CloseResult>;
   /** Resolves with the close code and reason, whoever closed. */
   readonly closed: Promise<CloseResult>;
-  /** The raw `ws` socket, for what the kit does not wrap (binary frames, ping…). */
+  /** The raw `ws` socket, for what the kit does not wrap (binary frames, ping…); `resume()` replaces it. */
   readonly socket: WebSocket;
+  /** The gateway's session (gateways with `resume`), once its `$session` frame arrived. */
+  readonly session: SessionInfo | null;
+  /**
+   * Cuts the connection as a network drop does (no close frame): the server keeps the session
+   * for `maxDisconnectionMs`. Requests in flight stay pending. Resolves once the socket is gone.
+   */
+  drop(): Promise<void>;
+  /**
+   * Reconnects after `drop()` and resumes the session: missed frames arrive, requests in flight
+   * are re-sent. Resolves with the new `session` (`resumed: false` when the server refused).
+   */
+  resume(): Promise<SessionInfo>;
 }
 
 const OPEN = 1;
@@ -75,6 +88,11 @@ export async function connectGateway<E = UntypedEvents>(
   options: ConnectGatewayOptions = {},
 ): Promise<GatewayTestClient<E>> {
   const requests = new PendingRequests(options.requestTimeoutMs ?? 10_000);
+  const resume = new ResumeState();
+  /** Requests sent and not answered, re-sent by a resume. */
+  const sent = new Map<number, string>();
+  let dropping: WebSocket | undefined;
+  let onSession: ((info: SessionInfo) => void) | undefined;
   const inbox = new FrameInbox();
   const contract = new ContractCheck();
   let resolveClosed!: (result: CloseResult) => void;
@@ -82,47 +100,79 @@ export async function connectGateway<E = UntypedEvents>(
 
   // Upgrades are routed through Fastify's router, which exists only once the app is ready.
   await app.ready();
-  const socket = await app.injectWS(
-    withQuery(path, options.query),
-    { headers: options.headers ?? {}, ...contract.probe() },
-    {
-      // Listeners go on before the upgrade, so frames sent right after open are kept.
-      onInit(ws) {
-        ws.on('message', (data, isBinary) => {
-          routeFrame(isBinary ? data : data.toString(), requests, {
-            push: (event, payload) => {
-              const undeclared = contract.check(event);
-              if (undeclared) inbox.fail(undeclared);
-              else inbox.deliver(event, payload);
-            },
-            unreadable: () =>
-              inbox.deliver('error', {
-                code: ClientErrorCode.BadFrame,
-                message: 'The server sent a frame that is not a JSON object with a string "event"',
-              } satisfies ErrorFrameData),
-          });
-        });
-        ws.on('close', (code, reason) => {
-          const result = { code, reason: reason.toString() };
-          requests.failAll(
-            (event) =>
-              new WsClientError(
-                ClientErrorCode.NotConnected,
-                `The connection closed (code ${code}) before the reply to "${event}" arrived`,
-              ),
-          );
-          inbox.end(result);
-          resolveClosed(result);
-        });
-        // The close event that follows a socket error carries what a test needs.
-        ws.on('error', () => {});
+  const upgrade = (url: string, first?: string): Promise<WebSocket> =>
+    app.injectWS(
+      url,
+      { headers: options.headers ?? {}, ...contract.probe() },
+      {
+        // Listeners go on before the upgrade, so frames sent right after open are kept.
+        onInit: listen,
+        onOpen: (ws) => {
+          if (first !== undefined) ws.send(first);
+        },
       },
-    },
-  );
+    );
+  function listen(ws: WebSocket): void {
+    ws.on('message', (data, isBinary) => {
+      const text = isBinary ? data : data.toString();
+      const step = resume.receive(text);
+      if (step === 'ack') ws.send(resume.ackFrame());
+      else if (step !== undefined) return sessionBegan(ws, step.resumed);
+      routeFrame(text, requests, {
+        push: (event, payload) => {
+          const undeclared = contract.check(event);
+          if (undeclared) inbox.fail(undeclared);
+          else inbox.deliver(event, payload);
+        },
+        unreadable: () =>
+          inbox.deliver('error', {
+            code: ClientErrorCode.BadFrame,
+            message: 'The server sent a frame that is not a JSON object with a string "event"',
+          } satisfies ErrorFrameData),
+      });
+    });
+    ws.on('close', (code, reason) => {
+      if (ws === dropping) return;
+      const result = { code, reason: reason.toString() };
+      requests.failAll(
+        (event) =>
+          new WsClientError(
+            ClientErrorCode.NotConnected,
+            `The connection closed (code ${code}) before the reply to "${event}" arrived`,
+          ),
+      );
+      inbox.end(result);
+      resolveClosed(result);
+    });
+    // The close event that follows a socket error carries what a test needs.
+    ws.on('error', () => {});
+  }
+  let socket = await upgrade(withQuery(path, options.query));
+
+  function sessionBegan(ws: WebSocket, resumed: boolean): void {
+    for (const [id, text] of [...sent]) {
+      if (!requests.has(id)) sent.delete(id);
+      else if (resumed) ws.send(text);
+      else if (dropping !== undefined) {
+        sent.delete(id);
+        requests.fail(
+          id,
+          new WsClientError(
+            ClientErrorCode.NotConnected,
+            `The session was not resumed before the reply to "${requests.eventOf(id)}" arrived`,
+          ),
+        );
+      }
+    }
+    dropping = undefined;
+    onSession?.(resume.session!);
+  }
 
   const send = (event: string, data: unknown, id?: number): boolean => {
     if (socket.readyState !== OPEN) return false;
-    socket.send(encodeFrame(event, data, id));
+    const text = encodeFrame(event, data, id);
+    socket.send(text);
+    if (id !== undefined) sent.set(id, text);
     return true;
   };
   const notOpen = (event: string): WsClientError =>
@@ -149,7 +199,31 @@ export async function connectGateway<E = UntypedEvents>(
       return closed.then((result) => (inbox.failure ? Promise.reject(inbox.failure) : result));
     },
     closed,
-    socket,
+    get socket() {
+      return socket;
+    },
+    get session() {
+      return resume.session;
+    },
+    drop() {
+      const gone = socket;
+      dropping = gone;
+      if (gone.readyState === 3) return Promise.resolve();
+      const done = new Promise<void>((resolve) => gone.once('close', () => resolve()));
+      gone.terminate();
+      return done;
+    },
+    async resume() {
+      if (dropping === undefined || !resume.resumable) {
+        throw new Error('resume() needs a drop() first, on a gateway with the resume option');
+      }
+      const began = new Promise<SessionInfo>((resolve) => (onSession = resolve));
+      socket = await upgrade(
+        resume.resumeUrl(withQuery(path, options.query)),
+        resume.resumeFrame(),
+      );
+      return began;
+    },
   };
 }
 
