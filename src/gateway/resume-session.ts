@@ -168,6 +168,7 @@ export class ResumeSession {
 
   /** Ends a parked session now (timeout, overflow, shutdown); @OnClose runs. */
   expire(): void {
+    /* c8 ignore next -- a guard: timer, overflow and shutdown each end a session only once */
     if (this.ended) return;
     this.release();
     this.owner.closed(ABNORMAL_CLOSURE, '');

@@ -10,7 +10,6 @@ export interface SessionStore<S> {
   delete(tokenHash: string): void;
   /** Every session held, for shutdown. */
   values(): IterableIterator<S>;
-  readonly size: number;
 }
 
 /** The default store: a Map in this process. */
@@ -31,9 +30,5 @@ export class MemorySessionStore<S> implements SessionStore<S> {
 
   values(): IterableIterator<S> {
     return this.sessions.values();
-  }
-
-  get size(): number {
-    return this.sessions.size;
   }
 }

@@ -60,7 +60,10 @@ class ChatGateway {
   }
 }
 
-@Gateway('/short', { resume: { maxDisconnectionMs: 50, maxFrames: 5 } })
+@Gateway('/short', {
+  resume: { maxDisconnectionMs: 50, maxFrames: 5 },
+  limits: { connectTimeoutMs: 100 },
+})
 class ShortGateway {
   constructor(private readonly server: GatewayServer) {}
   @OnConnect() enter(@ConnectedSocket() conn: Connection) {
@@ -77,6 +80,7 @@ class ShortGateway {
 
 @Gateway('/owned', {
   resume: { identify: (request) => request.headers['x-user'] },
+  limits: { connectTimeoutMs: Infinity },
 })
 class OwnedGateway {
   @OnMessage('ping') ping() {
@@ -441,5 +445,42 @@ describe('session resume on the wire', () => {
     await raw.close();
     expect(logged.length).toBeGreaterThan(0);
     for (const token of tokens) expect(logged).not.toContain(token);
+  });
+
+  it('runs a request with a string id once across a resume and answers the repeat from the stream', async () => {
+    const raw = await RawSession.open('/chat/w7');
+    raw.send({ event: 'slow', id: 's1' });
+    await until(() => handlerRuns === 1);
+    await proxy.cut();
+    await raw.resume('/chat/w7');
+    raw.send({ event: 'slow', id: 's1' });
+    raw.send({ event: 'slow', id: 1 });
+    await until(() => handlerRuns === 2);
+    release.resolve();
+    await until(() => raw.frames.filter((f) => f.event === 'slow').length === 2);
+    raw.send({ event: 'whoami', id: 2 });
+    await until(() => raw.frames.some((f) => f.id === 2));
+    expect(raw.frames.filter((f) => f.id === 's1')).toHaveLength(1);
+    expect(handlerRuns).toBe(2);
+    await raw.close();
+  });
+
+  it('starts a fresh session when the announced $resume frame does not come in time', async () => {
+    const raw = await RawSession.open('/short?%24resume=1');
+    expect(raw.session.resumed).toBe(false);
+    await raw.close();
+  });
+
+  it('keeps nothing for an announced resume whose socket closes or errs before its frame', async () => {
+    for (const bytes of [undefined, Buffer.from([0xff, 0xfe])]) {
+      const socket = new WebSocket(`ws://127.0.0.1:${proxy.port}/short?%24resume=1`);
+      socket.on('error', () => {});
+      await new Promise((resolve) => socket.once('open', resolve));
+      const closed = new Promise<number>((resolve) => socket.once('close', resolve));
+      if (bytes === undefined) socket.close();
+      else socket.send(bytes, { binary: false });
+      expect([1000, 1005, 1007]).toContain(await closed);
+    }
+    expect(lifecycle).toEqual([]);
   });
 });
