@@ -26,7 +26,8 @@ import { isUpgrade, listenForUpgrades, takeUpgrade } from './upgrade-dispatch';
 import type { WebsocketHandler, WebsocketPluginOptions } from './types';
 
 export type * from './types';
-export { addDrainHook } from './drain-hooks';
+export { addDrainHook, hasDrainHooks } from './drain-hooks';
+export { upgradeStartedAt } from './upgrade-dispatch';
 export { createWebSocketStream };
 
 function fastifyWebsocketPlugin(

@@ -16,6 +16,8 @@ const kUpgrade = Symbol('fastify-ws-gateway.upgrade');
 interface Upgrade {
   readonly socket: Duplex;
   readonly head: Buffer;
+  /** `Date.now()` when the server emitted 'upgrade', before any hook ran. */
+  readonly startedAt: number;
 }
 
 interface UpgradeRequest extends IncomingMessage {
@@ -69,6 +71,14 @@ export function isUpgrade(raw: IncomingMessage): boolean {
 }
 
 /**
+ * When the upgrade request reached the server (`Date.now()`), before any hook ran; undefined
+ * for a request that is no upgrade or whose socket a handler already took.
+ */
+export function upgradeStartedAt(raw: IncomingMessage): number | undefined {
+  return (raw as UpgradeRequest)[kUpgrade]?.startedAt;
+}
+
+/**
  * Hands the upgrade's socket and head to a websocket handler: from here on its errors and its
  * end are the handler's (ws guards the socket itself once `handleUpgrade` runs).
  */
@@ -97,7 +107,7 @@ function upgradeListener(routing: Routing, log: FastifyBaseLogger) {
     // Node stops guarding the socket before 'upgrade'; a reset during async hooks must not crash.
     socket.on('error', destroySocket);
     response.once('finish', closeAnsweredUpgrade);
-    raw[kUpgrade] = { socket, head };
+    raw[kUpgrade] = { socket, head, startedAt: Date.now() };
     routing(raw, response);
   };
 }
