@@ -1,8 +1,12 @@
 import type { ValidatorOptions } from 'class-validator';
-import type { FastifyInstance, FastifyRequest, RouteHandlerMethod, RouteOptions } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyRequest,
+  onRequestHookHandler,
+  preHandlerHookHandler,
+} from 'fastify';
 import fp from 'fastify-plugin';
 import type { DependencyContainer } from 'tsyringe';
-import type { WebSocket } from 'ws';
 import type { Constructor, GatewayDefinition } from '../definition';
 import { readGatewayDefinition } from '../metadata';
 import { Errors } from '../errors';
@@ -148,30 +152,28 @@ function addRoute(app: FastifyInstance, runtime: GatewayRuntime, options: Bootst
   const { name, path, options: gatewayOptions } = runtime.definition;
   const { hooks = {}, schema } = gatewayOptions;
   const { connectTimeoutMs, maxConnections } = runtime.limits;
-  const route: RouteOptions = {
-    ...(hooks as Partial<RouteOptions>),
-    method: 'GET',
-    url: path,
-    schema,
-    // Admission first: the deadline starts, a foreign origin is refused before any user hook.
-    onRequest: [
-      ...connectDeadline(connectTimeoutMs, runtime.deadlines, (request) =>
-        runtime.setupTimedOut(request),
-      ),
-      ...originCheck(gatewayOptions.allowedOrigins ?? options.allowedOrigins),
-      ...toArray(hooks.onRequest),
-    ],
-    // The cap last, right before the handshake: nothing admitted meanwhile can pass it.
-    preHandler: [
-      ...toArray(hooks.preHandler),
-      ...connectionCap(maxConnections, () => runtime.registry.connections.size),
-    ],
-    websocket: true,
-    handler: ((socket: WebSocket, request: FastifyRequest) =>
-      runtime.accept(socket, request)) as unknown as RouteHandlerMethod,
-  };
   try {
-    app.route(route);
+    app.route({
+      ...hooks,
+      method: 'GET',
+      url: path,
+      schema,
+      // Admission first: the deadline starts, a foreign origin is refused before any user hook.
+      onRequest: [
+        ...connectDeadline(connectTimeoutMs, runtime.deadlines, (request) =>
+          runtime.setupTimedOut(request),
+        ),
+        ...originCheck(gatewayOptions.allowedOrigins ?? options.allowedOrigins),
+        ...toArray(hooks.onRequest as onRequestHookHandler | onRequestHookHandler[]),
+      ],
+      // The cap last, right before the handshake: nothing admitted meanwhile can pass it.
+      preHandler: [
+        ...toArray(hooks.preHandler as preHandlerHookHandler | preHandlerHookHandler[]),
+        ...connectionCap(maxConnections, () => runtime.registry.connections.size),
+      ],
+      websocket: true,
+      handler: (socket, request) => runtime.accept(socket, request as FastifyRequest),
+    });
   } catch (error) {
     // Fastify's own conflict check also catches non-exact duplicates ("/a/:x" and "/a/:y").
     if ((error as { code?: string }).code !== 'FST_ERR_DUPLICATED_ROUTE') throw error;
