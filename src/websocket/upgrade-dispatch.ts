@@ -93,7 +93,7 @@ export function takeUpgrade(raw: IncomingMessage, response: ServerResponse): Upg
 function upgradeListener(routing: Routing, log: FastifyBaseLogger) {
   return function onUpgrade(raw: UpgradeRequest, socket: Duplex, head: Buffer): void {
     if (answeredElsewhere(socket)) {
-      log.warn('websocket upgrade left alone: another upgrade listener already answered it');
+      log.warn('websocket upgrade left alone: another upgrade listener already took it');
       return;
     }
     const response = new ServerResponse(raw);
@@ -112,10 +112,13 @@ function upgradeListener(routing: Routing, log: FastifyBaseLogger) {
   };
 }
 
-/** A listener that ran before ours wrote to the socket, ended it or destroyed it. */
+/**
+ * A listener that ran before ours took the socket: it reads it (Node's parser stopped reading
+ * before 'upgrade', `ws` starts once its handshake is written), ended it or destroyed it.
+ * Bytes written are no sign: a keep-alive connection carries earlier responses.
+ */
 function answeredElsewhere(socket: Duplex): boolean {
-  const written = (socket as Duplex & { bytesWritten?: number }).bytesWritten ?? 0;
-  return socket.destroyed || socket.writableEnded || socket.writableLength > 0 || written > 0;
+  return socket.destroyed || socket.writableEnded || socket.listenerCount('data') > 0;
 }
 
 /** The upgrade got a plain HTTP answer: flush it, then close the socket for good. */

@@ -5,6 +5,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ServerResponse, type IncomingMessage } from 'node:http';
+import { connect as netConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import {
@@ -106,7 +107,7 @@ describe('another upgrade listener on the same server', () => {
     expect(lines).toContainEqual(
       expect.objectContaining({
         level: WARN_LEVEL,
-        msg: 'websocket upgrade left alone: another upgrade listener already answered it',
+        msg: 'websocket upgrade left alone: another upgrade listener already took it',
       }),
     );
     const ws = await openClient(`${url}/ws`);
@@ -115,6 +116,38 @@ describe('another upgrade listener on the same server', () => {
     ws.terminate();
     other.close();
   });
+});
+
+test('an upgrade on a keep-alive connection that already carried HTTP responses', async () => {
+  app = Fastify();
+  await app.register(fastifyWebsocket);
+  app.route({
+    method: 'GET',
+    url: '/ws',
+    handler: async () => 'http',
+    wsHandler: (socket) => socket.close(),
+  });
+  await listen(app);
+  const socket = netConnect(portOf(app), '127.0.0.1');
+  const received = (until: string) =>
+    new Promise<string>((resolve) => {
+      let text = '';
+      const onData = (chunk: Buffer) => {
+        text += chunk.toString('latin1');
+        if (!text.includes(until)) return;
+        socket.removeListener('data', onData);
+        resolve(text);
+      };
+      socket.on('data', onData);
+    });
+  socket.write(`GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+  expect(await received('http')).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+  socket.write(
+    'GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
+      'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+  );
+  expect(await received('\r\n\r\n')).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n/);
+  socket.destroy();
 });
 
 describe('an upgrade answered over plain HTTP ends with its socket closed', () => {
