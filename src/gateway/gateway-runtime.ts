@@ -22,6 +22,7 @@ import { wireErrorFrame, writePayload } from './outbound';
 import { RateLimiter } from './rate-limiter';
 import { RoomRegistry } from './room-registry';
 import { timerDelay } from './timer-delay';
+import { reportContract } from './contract-probe';
 import type { ConnectDeadline } from './upgrade-admission';
 
 /** Everything one gateway's runtime is built from, resolved by `bootstrap()`. */
@@ -100,6 +101,7 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
   accept(socket: WebSocket, request: FastifyRequest): void {
     const deadline = this.deadlines.get(request);
     deadline?.cancel();
+    reportContract(request.raw, this.definition);
     const connection = new Connection(
       this,
       socket,
