@@ -26,6 +26,7 @@ import { reportContract } from './contract-probe';
 import type { ResolvedResume } from './resume-options';
 import { readResumeClaim, ResumeGate, type ResumeMatch } from './resume-gate';
 import { listenTo } from './session-listeners';
+import type { ConnectDeadline } from './upgrade-admission';
 
 /** Everything one gateway's runtime is built from, resolved by `bootstrap()`. */
 export interface GatewayRuntimeOptions {
@@ -57,6 +58,8 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
   readonly onClose: readonly CompiledHandler[];
   /** Whether connections keep their upgrade request after `@OnConnect`. */
   readonly keepRequest: boolean;
+  /** Each upgrade's connect deadline, from its first route hook until the socket opens. */
+  readonly deadlines = new WeakMap<FastifyRequest, ConnectDeadline>();
   /** Set by the drain on shutdown: frames are no longer handled. */
   draining = false;
   /** Async handlers (and `@OnConnect`s) running, over all connections. */
@@ -104,19 +107,24 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
 
   /** The websocket route handler: runs in the tick the socket opened. */
   accept(socket: WebSocket, request: FastifyRequest): void {
+    const deadline = this.deadlines.get(request);
+    deadline?.cancel();
     reportContract(request.raw, this.definition);
+    const deadlineAt = deadline?.at ?? Infinity;
     const query = copyRecord(request.query);
     const gate = this.resumeGate;
     if (gate?.announced(query) === true) {
       const principal = gate.identify(request);
-      readResumeClaim(socket, this.limits.connectTimeoutMs, (claim) => {
+      // The `$resume` frame is part of the upgrade: it must come within the connect budget.
+      const wait = deadline === undefined ? this.limits.connectTimeoutMs : deadline.at - Date.now();
+      readResumeClaim(socket, wait, (claim) => {
         const match = gate.match(claim, principal);
-        if (match === undefined) this.open(socket, request, query, principal);
+        if (match === undefined) this.open(socket, request, query, principal, deadlineAt);
         else this.resumeInto(match, socket, request);
       });
       return;
     }
-    this.open(socket, request, query, gate?.identify(request));
+    this.open(socket, request, query, gate?.identify(request), deadlineAt);
   }
 
   /** Starts a fresh connection (and, on gateways with `resume`, its session). */
@@ -125,6 +133,7 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
     request: FastifyRequest,
     query: Record<string, unknown>,
     principal: unknown,
+    deadlineAt: number,
   ): void {
     const gate = this.resumeGate;
     const connection = new Connection(
@@ -141,7 +150,7 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
       connection[kResume] = resume;
       this.writeUnnumbered(socket, gate.sessionFrame(resume, false), connection.id);
     }
-    session.start(request);
+    session.start(request, deadlineAt);
   }
 
   /** Moves a waiting (or still open) session onto `socket` and replays what the client missed. */
@@ -173,6 +182,14 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
     const payload = this.encode(frame, connectionId);
     /* c8 ignore next -- the $session frame is plain JSON-safe data every codec encodes */
     if (payload !== undefined) this.writeSocket(socket, payload);
+  }
+
+  /** The upgrade's hooks outlived `connectTimeoutMs`: it is answered 503 (a server fault). */
+  setupTimedOut(request: FastifyRequest): void {
+    this.log.error(
+      { reqId: request.id },
+      `${this.name}: the upgrade's hooks did not finish within connectTimeoutMs (${this.limits.connectTimeoutMs} ms); answering 503`,
+    );
   }
 
   /** The gateway instance serving `connection`: the singleton, or a fresh connection-scoped one. */

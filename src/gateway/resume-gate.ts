@@ -107,7 +107,7 @@ export function readResumeClaim(
   const timer =
     timeoutMs === Infinity
       ? undefined
-      : setTimeout(() => finish(undefined), timerDelay(timeoutMs)).unref();
+      : setTimeout(() => finish(undefined), timerDelay(Math.max(1, timeoutMs))).unref();
 }
 
 function ignore(): void {}

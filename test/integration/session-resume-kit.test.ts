@@ -147,7 +147,9 @@ describe('resume options and reserved events', () => {
     [null, /resume must be true, false or an options object/],
   ])('refuses resume %p at ready()', async (resume, message) => {
     const app = Fastify();
-    await expect(bootstrap(app, [KitGateway], { resume: resume as true })).rejects.toThrow(message);
+    await expect(bootstrap(app, [KitGateway], { resume: resume as never })).rejects.toThrow(
+      message,
+    );
   });
 
   it('a gateway option wins over bootstrap', async () => {

@@ -19,7 +19,7 @@ import { deferred, until } from './support/ws-client';
 interface Frame {
   readonly event: string;
   readonly data?: any;
-  readonly id?: number;
+  readonly id?: string | number;
 }
 
 const lifecycle: string[] = [];
