@@ -6,9 +6,11 @@ import {
   OnClose,
   OnConnect,
   OnMessage,
+  Req,
   bootstrap,
   type Connection,
 } from 'fastify-ws-gateway';
+import type { FastifyRequest } from 'fastify';
 import { connectGateway } from 'fastify-ws-gateway/testing';
 import { deferred, until } from './support/ws-client';
 
@@ -32,6 +34,13 @@ class KitGateway {
   }
   @OnMessage('resumed') resumed(_: unknown, conn: Connection) {
     return conn.resumed;
+  }
+  @OnMessage('requestId') requestId(_: unknown, @Req() request: FastifyRequest) {
+    return request.id;
+  }
+  @OnMessage('unencodable') unencodable(_: unknown, conn: Connection) {
+    conn.emit('bad', BigInt(1));
+    conn.emit('good', 1);
   }
   @OnClose() leave(@ConnectedSocket() conn: Connection) {
     closes.push(conn.id);
@@ -74,6 +83,19 @@ describe('the test kit: drop() and resume()', () => {
     await a.close();
     await b.close();
     await until(() => closes.length === 2);
+    await app.close();
+  });
+
+  it('handlers that take the request see the resume upgrade; an unencodable emit is not numbered', async () => {
+    const app = await makeApp();
+    const a = await connectGateway(app, '/kit');
+    const before = await a.request('requestId');
+    a.emit('unencodable');
+    expect(await a.next('good')).toBe(1);
+    await a.drop();
+    expect((await a.resume()).resumed).toBe(true);
+    expect(await a.request('requestId')).not.toBe(before);
+    await a.close();
     await app.close();
   });
 

@@ -481,6 +481,7 @@ describe('session resume on the wire', () => {
       else socket.send(bytes, { binary: false });
       expect([1000, 1005, 1007]).toContain(await closed);
     }
-    expect(lifecycle).toEqual([]);
+    // No session was made (a late @OnClose of an earlier test may still land here).
+    expect(lifecycle.filter((entry) => entry.startsWith('connect'))).toEqual([]);
   });
 });
