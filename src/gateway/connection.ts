@@ -91,7 +91,10 @@ export class Connection {
 
   /** Closes the connection (default code 1000); `@OnClose` runs when the socket has closed. */
   close(code?: number, reason?: string): void {
-    this.socket.close(code, reason);
+    // A resumable session whose client is away has no socket to close: it ends here.
+    const resume = this[kResume];
+    if (resume?.parked === true) resume.expire(code ?? 1000, reason ?? '');
+    else this.socket.close(code, reason);
   }
 
   /** @internal */

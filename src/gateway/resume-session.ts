@@ -166,12 +166,12 @@ export class ResumeSession {
     return true;
   }
 
-  /** Ends a parked session now (timeout, overflow, shutdown); @OnClose runs. */
-  expire(): void {
+  /** Ends a parked session now (timeout, overflow, shutdown, `conn.close()`); @OnClose runs. */
+  expire(code = ABNORMAL_CLOSURE, reason = ''): void {
     /* c8 ignore next -- a guard: timer, overflow and shutdown each end a session only once */
     if (this.ended) return;
     this.release();
-    this.owner.closed(ABNORMAL_CLOSURE, '');
+    this.owner.closed(code, reason);
   }
 
   /** Forgets everything the session holds; it can no longer be resumed. */

@@ -15,6 +15,7 @@ import { connectGateway } from 'fastify-ws-gateway/testing';
 import { deferred, until } from './support/ws-client';
 
 const closes: string[] = [];
+const codes: string[] = [];
 let release = deferred();
 let runs = 0;
 
@@ -42,8 +43,16 @@ class KitGateway {
     conn.emit('bad', BigInt(1));
     conn.emit('good', 1);
   }
-  @OnClose() leave(@ConnectedSocket() conn: Connection) {
+  @OnMessage('kick') kick(plain: boolean, conn: Connection) {
+    for (const other of this.server.fetchConnections()) {
+      if (other === conn) continue;
+      if (plain) other.close();
+      else other.close(4000, 'kicked');
+    }
+  }
+  @OnClose() leave(@ConnectedSocket() conn: Connection, code: number, reason: string) {
     closes.push(conn.id);
+    codes.push(`${code} ${reason}`);
   }
 }
 
@@ -114,6 +123,27 @@ describe('the test kit: drop() and resume()', () => {
     await expect(reply).rejects.toMatchObject({ code: 'not_connected' });
     release.resolve();
     await a.close();
+    await app.close();
+  });
+
+  it('conn.close() on a session whose client is away ends it: @OnClose gets the code', async () => {
+    const app = await makeApp();
+    const a = await connectGateway(app, '/kit');
+    const b = await connectGateway(app, '/kit');
+    await until(() => a.session !== null);
+    const { id } = a.session!;
+    await a.drop();
+    await until(() => app.websocketServer.clients.size === 1);
+    codes.length = 0;
+    await b.request('kick', false);
+    expect(closes).toEqual([id]);
+    expect(codes).toEqual(['4000 kicked']);
+    expect((await a.resume()).resumed).toBe(false);
+    await a.drop();
+    await until(() => app.websocketServer.clients.size === 1);
+    await b.request('kick', true);
+    expect(codes).toEqual(['4000 kicked', '1000 ']);
+    await b.close();
     await app.close();
   });
 
