@@ -91,6 +91,7 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
   start(adapter: GatewayAdapter, path: string): void {
     if (!this.connectionScoped) this.instance = resolveSingleton(this.scope, this.definition);
     this.link = adapter.open({ path, log: this.log, deliver: (b) => this.deliver(b) });
+    this.registry.watch(this.link);
   }
 
   /** The websocket route handler: runs in the tick the socket opened. */
