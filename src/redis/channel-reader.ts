@@ -46,14 +46,17 @@ export class ChannelReader {
   constructor(
     readonly keys: ChannelKeys,
     private readonly context: ReaderContext,
-  ) {}
+  ) {
+    this.started = new Promise((resolve) => (this.markStarted = resolve));
+  }
 
-  /** Settles once the reader first caught up (or found Redis away): from then on nothing is missed. */
-  started: Promise<void> = Promise.resolve();
+  /** Resolves once the reader first caught up (or closed): from then on nothing is missed. */
+  readonly started: Promise<void>;
+  private markStarted!: () => void;
 
   /** Just subscribing: everything after the channel's current head is this process's to deliver. */
   start(subscribed: Promise<unknown>): void {
-    this.started = this.begin(subscribed);
+    void this.begin(subscribed);
   }
 
   private async begin(subscribed: Promise<unknown>): Promise<void> {
@@ -73,13 +76,17 @@ export class ChannelReader {
       this.epoch = meta[0] ?? undefined;
       this.next = Number(meta[1] ?? 0) + 1;
     }
-    if (ok) await this.read();
+    if (ok || this.again) await this.read();
     else this.state = STALE;
   }
 
   /** Subscribed again (after a reconnect) or Redis answers again: read what was missed. */
   resync(): Promise<void> {
-    if (this.state === STARTING || this.state === CLOSED) return Promise.resolve();
+    if (this.state === CLOSED) return Promise.resolve();
+    if (this.state === STARTING) {
+      this.again = true; // subscribed meanwhile: read once the head is known
+      return Promise.resolve();
+    }
     return this.read();
   }
 
@@ -89,6 +96,7 @@ export class ChannelReader {
 
   close(): void {
     this.state = CLOSED;
+    this.markStarted();
   }
 
   onMessage(message: string): void {
@@ -151,6 +159,7 @@ export class ChannelReader {
         if (this.heard >= this.next && entries.length > 0) this.again = true;
       } while (this.again && this.state === READING);
       this.state = LIVE;
+      this.markStarted();
     } catch {
       // Redis went away mid-read: the next resync reads again from `next`.
       if (this.state === READING) this.state = STALE;

@@ -65,9 +65,10 @@ export class Outbox {
     this.waitingBytes += message.length;
     const { maxFrames, maxBytes } = this.context.bounds;
     let dropped = 0;
+    // Frames in flight count against maxFrames too: they cannot be called back, so waiting ones go.
     while (
-      this.waiting.length - this.head > maxFrames ||
-      (this.waitingBytes > maxBytes && this.waiting.length - this.head > 1)
+      this.head < this.waiting.length &&
+      (this.waiting.length - this.head + this.pending > maxFrames || this.waitingBytes > maxBytes)
     ) {
       this.dropOldest();
       dropped++;

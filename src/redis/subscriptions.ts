@@ -65,6 +65,9 @@ export class Subscriptions {
   }
 
   private subscribe(name: string): Promise<unknown> {
+    // Not before 'ready': ioredis would send SUBSCRIBE ahead of its ready check, which then fails
+    // in subscriber mode and drops the connection. `resubscribe()` runs on 'ready'.
+    if (this.client.status !== 'ready') return Promise.reject(new Error('not ready'));
     return this.sharded ? this.client.ssubscribe(name) : this.client.subscribe(name);
   }
 }

@@ -1,0 +1,151 @@
+import { RedisServer } from '../support/redis-server';
+import { WireClient } from './gateway-children';
+import { GatewayNode } from './gateway-node';
+import { describeRedis, RedisClients } from './redis-clients';
+import type { RedisAdapterOptions } from '../../src/redis';
+
+// Fault injection against real redis-servers (one per scenario, never the shared one): stalls
+// (SIGSTOP/SIGCONT), a burst beyond the queue, a subscriber cut by Redis's output-buffer limit.
+// Each scenario runs two gateway apps (standing for two processes) and real ws clients, and
+// checks: frames arrive once and in order, or are counted in `dropped` (delivered + dropped =
+// emitted), the link recovers once Redis answers, and handlers answer their clients within 1 s.
+
+/** Polls `condition` every 50 ms; rejects with `what` after `timeoutMs`. */
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+interface Setup {
+  readonly server: RedisServer;
+  readonly clients: RedisClients;
+  readonly sender: GatewayNode;
+  readonly receiver: GatewayNode;
+  readonly talker: WireClient;
+  readonly listener: WireClient;
+}
+
+async function setup(
+  options: Partial<RedisAdapterOptions> = {},
+  serverArgs: string[] = [],
+): Promise<Setup> {
+  const server = await RedisServer.start(serverArgs);
+  const clients = new RedisClients(server.port);
+  const sender = await GatewayNode.start(clients, options);
+  const receiver = await GatewayNode.start(clients, options);
+  const talker = await WireClient.open(sender.url('/rooms/a'));
+  const listener = await WireClient.open(receiver.url('/rooms/a'));
+  await Promise.all([sender.adapter.settled(), receiver.adapter.settled()]);
+  await talker.request('to-room', { room: 'a', text: 'warm-up' });
+  await listener.waitFor(1, 10000);
+  return { server, clients, sender, receiver, talker, listener };
+}
+
+async function teardown(s: Setup): Promise<void> {
+  s.server.resume();
+  await Promise.all([s.talker.close(), s.listener.close()]);
+  await Promise.all([s.sender.app.close(), s.receiver.app.close()]);
+  await s.clients.quitAll();
+  await s.server.stop();
+}
+
+/** What the listener heard after the warm-up, as frame numbers. */
+const numbers = (listener: WireClient) =>
+  listener.heard.slice(1).map((text) => Number(text.slice(1)));
+const dropped = (s: Setup) => s.sender.adapter.stats().dropped + s.receiver.adapter.stats().dropped;
+
+/**
+ * Checks the promise of every scenario: each frame delivered once and in order or counted as
+ * dropped, and the last one (emitted once Redis answered again) delivered.
+ */
+async function accountFor(s: Setup, emitted: number, timeoutMs: number) {
+  await until(
+    () => s.listener.heard.length - 1 + dropped(s) >= emitted,
+    timeoutMs,
+    `delivered + dropped reaches ${emitted}`,
+  );
+  const heard = numbers(s.listener);
+  for (let i = 1; i < heard.length; i++) expect(heard[i]).toBeGreaterThan(heard[i - 1]);
+  expect(heard.length + dropped(s)).toBe(emitted);
+  expect(heard.at(-1)).toBe(emitted - 1);
+  return { delivered: heard.length, dropped: dropped(s) };
+}
+
+/** Emits `count` frames at `perSecond` through the talker; `at[i]` runs right after frame i. */
+function stream(
+  s: Setup,
+  count: number,
+  perSecond: number,
+  at: Record<number, () => void>,
+  first = 0,
+): Promise<number[]> {
+  const latencies: Promise<number>[] = [];
+  return new Promise((resolve) => {
+    let i = 0;
+    const timer = setInterval(() => {
+      latencies.push(s.talker.request('to-room', { room: 'a', text: `f${first + i}` }));
+      at[i]?.();
+      if (++i === count) {
+        clearInterval(timer);
+        resolve(Promise.all(latencies));
+      }
+    }, 1000 / perSecond);
+  });
+}
+
+async function stall(seconds: number, perSecond: number) {
+  const s = await setup();
+  try {
+    const frames = perSecond * (2 + seconds + 3);
+    const latencies = await stream(s, frames, perSecond, {
+      [2 * perSecond]: () => s.server.pause(),
+      [(2 + seconds) * perSecond]: () => s.server.resume(),
+    });
+    const counts = await accountFor(s, frames, 30000);
+    expect(Math.max(...latencies)).toBeLessThan(1000);
+    // One warn when the stall is noticed, one info with the counts once everything went out.
+    expect(s.sender.logged('warn', 'has not answered')).toHaveLength(1);
+    await until(() => s.sender.logged('info', 'takes broadcasts again').length > 0, 5000, 'info');
+    expect(s.sender.logged('info', 'takes broadcasts again')).toHaveLength(1);
+    return { seconds, frames, ...counts, maxLatencyMs: Math.max(...latencies) };
+  } finally {
+    await teardown(s);
+  }
+}
+
+describeRedis('RedisAdapter under Redis faults (real redis-server, two gateway apps)', () => {
+  it('survives stalls of 4, 15 and 25 s at 100 emits/s (run side by side, one Redis each)', async () => {
+    const results = await Promise.all([stall(4, 100), stall(15, 100), stall(25, 100)]);
+    // Up to MAX_IN_FLIGHT frames wait inside Redis's socket; later ones in the bounded queue
+    // (maxAgeMs 10 s): the 25 s stall outlasts it, so frames are dropped there, and counted.
+    expect(results[0].dropped).toBe(0);
+    expect(results[1].dropped).toBe(0);
+    expect(results[2].dropped).toBeGreaterThan(0);
+    process.stdout.write(`stall figures: ${JSON.stringify(results)}\n`);
+  }, 90000);
+
+  it('counts a burst beyond the queue during a stall as dropped, and delivers what comes after', async () => {
+    const s = await setup({ replayBuffer: { maxFrames: 200 } });
+    try {
+      s.server.pause();
+      const burst: Promise<number>[] = [];
+      for (let i = 0; i < 3000; i++)
+        burst.push(s.talker.request('to-room', { room: 'a', text: `f${i}` }));
+      expect(Math.max(...(await Promise.all(burst)))).toBeLessThan(1000);
+      await until(() => s.sender.logged('warn').length > 0, 5000, 'a warn');
+      s.server.resume();
+      const after = await stream(s, 100, 100, {}, 3000);
+      expect(Math.max(...after)).toBeLessThan(1000);
+      const counts = await accountFor(s, 3000 + 100, 20000).catch(async () => {
+        throw new Error(`heard ${s.listener.heard.length - 1}, dropped ${dropped(s)}`);
+      });
+      expect(counts.dropped).toBeGreaterThanOrEqual(2800);
+      expect(s.sender.logged('warn')).toHaveLength(1);
+    } finally {
+      await teardown(s);
+    }
+  }, 60000);
+});
