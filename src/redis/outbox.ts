@@ -55,11 +55,6 @@ export class Outbox {
 
   constructor(private readonly context: OutboxContext) {}
 
-  /** Frames not yet handed to the client. */
-  get waitingCount(): number {
-    return this.waiting.length - this.head;
-  }
-
   push(keys: ChannelKeys, message: string, now: number): void {
     this.waiting.push({ keys, message, at: now, state: WAITING, sentAt: 0 });
     this.waitingBytes += message.length;
@@ -104,6 +99,14 @@ export class Outbox {
     }
     this.compact();
     if (dropped > 0) this.context.dropped(dropped);
+  }
+
+  /** When the oldest frame Redis has not answered yet was emitted, or undefined when none is left. */
+  oldestUnanswered(): number | undefined {
+    for (let i = this.inFlightStart; i < this.inFlight.length; i++) {
+      if (this.inFlight[i].state !== DONE) return this.inFlight[i].at;
+    }
+    return this.waiting[this.head]?.at;
   }
 
   /** How long the oldest unanswered publish has waited for Redis, in ms (0 when none waits). */

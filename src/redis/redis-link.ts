@@ -45,6 +45,7 @@ export class RedisLink implements AdapterLink {
   private epochs = 0;
   private closed = false;
   private downSince: number | undefined;
+  private healthySince: number | undefined;
   private outage: OutageReport | undefined;
   private lastError: Error | undefined;
 
@@ -61,6 +62,7 @@ export class RedisLink implements AdapterLink {
       epochCandidate: () => `${this.id}.${++this.epochs}`,
       published: () => {
         context.stats.published++;
+        if (this.outage !== undefined) this.check(Date.now());
       },
       dropped: (count) => this.dropped(count, 'overflow'),
     });
@@ -175,15 +177,23 @@ export class RedisLink implements AdapterLink {
     );
   }
 
-  /** Opens the outage report when Redis is down or stalls; closes it once everything waiting went out. */
+  /**
+   * Opens the outage report when Redis is down or stalls; closes it once Redis answered every
+   * frame emitted before it was healthy again (they all went out, or were dropped and counted).
+   */
   private check(now: number): void {
     const { pub, sub } = this.context;
     const up = pub.status === 'ready' && sub.status === 'ready';
     if (up) this.downSince = undefined;
     else this.downSince ??= now;
+    const stalled = this.outbox.stalledFor(now) >= STALL_MS;
+    if (!up || stalled) this.healthySince = undefined;
+    else this.healthySince ??= now;
     if (!up && now - this.downSince! >= DOWN_MS) this.begin('unreachable');
-    else if (this.outbox.stalledFor(now) >= STALL_MS) this.begin('stalled');
-    else if (up && this.outage !== undefined && this.outbox.waitingCount === 0) {
+    else if (stalled) this.begin('stalled');
+    else if (this.outage !== undefined && this.healthySince !== undefined) {
+      const oldest = this.outbox.oldestUnanswered();
+      if (oldest !== undefined && oldest < this.healthySince) return;
       this.outage.end(now);
       this.outage = undefined;
     }
