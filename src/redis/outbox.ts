@@ -153,10 +153,10 @@ export class Outbox {
         this.inFlight = this.inFlight.slice(this.inFlightStart);
         this.inFlightStart = 0;
       }
+      this.pump();
     } else if (this.pending === 0) {
-      this.retryFailed();
+      this.retryFailed(); // sent again by the next tick or 'ready', not at once: Redis refused them
     }
-    this.pump();
   }
 
   /**
