@@ -54,7 +54,7 @@ async function teardown(s: Setup): Promise<void> {
 
 /** What the listener heard after the warm-up, as frame numbers. */
 const numbers = (listener: WireClient) =>
-  listener.heard.slice(1).map((text) => Number(text.slice(1)));
+  listener.heard.slice(1).map((text) => parseInt(text.slice(1), 10));
 const dropped = (s: Setup) => s.sender.adapter.stats().dropped + s.receiver.adapter.stats().dropped;
 
 /**
@@ -81,12 +81,13 @@ function stream(
   perSecond: number,
   at: Record<number, () => void>,
   first = 0,
+  pad = '',
 ): Promise<number[]> {
   const latencies: Promise<number>[] = [];
   return new Promise((resolve) => {
     let i = 0;
     const timer = setInterval(() => {
-      latencies.push(s.talker.request('to-room', { room: 'a', text: `f${first + i}` }));
+      latencies.push(s.talker.request('to-room', { room: 'a', text: `f${first + i}${pad}` }));
       at[i]?.();
       if (++i === count) {
         clearInterval(timer);
@@ -144,6 +145,37 @@ describeRedis('RedisAdapter under Redis faults (real redis-server, two gateway a
       });
       expect(counts.dropped).toBeGreaterThanOrEqual(2800);
       expect(s.sender.logged('warn')).toHaveLength(1);
+    } finally {
+      await teardown(s);
+    }
+  }, 60000);
+
+  it('catches up after Redis cut a slow subscriber (client-output-buffer-limit pubsub), counting what the history lost', async () => {
+    const s = await setup({ history: { maxFrames: 1000 } });
+    try {
+      const admin = s.clients.client();
+      await admin.config('SET', 'client-output-buffer-limit', 'pubsub 256kb 128kb 1');
+      const cut = new Promise((resolve) => s.receiver.sub.once('close', resolve));
+      // The receiving process stops reading its subscriber socket: a consumer slower than the flood.
+      const socket = (s.receiver.sub as unknown as { stream: { pause(): void; resume(): void } })
+        .stream;
+      socket.pause();
+      const flood = await stream(s, 3000, 500, {}, 0, ` ${'x'.repeat(4000)}`);
+      expect(Math.max(...flood)).toBeLessThan(1000);
+      await until(
+        () => s.sender.adapter.stats().published >= 3001,
+        20000,
+        'the sender published the flood',
+      );
+      socket.resume();
+      await cut;
+      const after = await stream(s, 50, 100, {}, 3000);
+      expect(Math.max(...after)).toBeLessThan(1000);
+      const counts = await accountFor(s, 3050, 20000);
+      expect(counts.dropped).toBeGreaterThan(0); // more than the history keeps went past the cut
+      expect(s.receiver.adapter.stats().replayed).toBeGreaterThan(0);
+      expect(s.receiver.logged('warn', 'gone from its history').length).toBeGreaterThan(0);
+      process.stdout.write(`output-buffer cut figures: ${JSON.stringify(counts)}\n`);
     } finally {
       await teardown(s);
     }

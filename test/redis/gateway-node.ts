@@ -32,7 +32,8 @@ export class GatewayNode {
     const app = Fastify({ loggerInstance: recordingLogger(logs) });
     await bootstrap(app, [RoomGateway, LobbyGateway], {
       adapter,
-      limits: { ratePerSecond: Infinity },
+      // A catch-up from history writes up to a page of frames at once: room for them in the socket.
+      limits: { ratePerSecond: Infinity, maxBufferedBytes: 64 * 1024 * 1024 },
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const node = new GatewayNode(app, adapter, pub, sub);
