@@ -17,6 +17,8 @@ const ignore = (): void => undefined;
  */
 export class Subscriptions {
   private readonly channels = new Map<string, Set<ChannelReader>>();
+  /** Channels left while the client was down, which ioredis re-subscribes by itself on reconnect. */
+  private readonly abandoned = new Set<string>();
 
   constructor(
     private readonly client: SubscribingClient,
@@ -26,6 +28,7 @@ export class Subscriptions {
   /** Adds `reader`; resolves once its channel is subscribed (rejects if the client is down). */
   add(reader: ChannelReader): Promise<unknown> {
     const name = reader.keys.channel;
+    this.abandoned.delete(name);
     const readers = this.channels.get(name);
     if (readers !== undefined) {
       readers.add(reader);
@@ -42,11 +45,9 @@ export class Subscriptions {
     const readers = this.channels.get(name);
     if (readers === undefined || !readers.delete(reader) || readers.size > 0) return;
     this.channels.delete(name);
-    // Offline, the command would wait for a reconnect (which subscribes only what is still wanted).
-    if (this.client.status !== 'ready') return;
-    await (this.sharded ? this.client.sunsubscribe(name) : this.client.unsubscribe(name)).catch(
-      ignore,
-    );
+    // Offline, ioredis would subscribe it again on reconnect: unsubscribe it once 'ready'.
+    if (this.client.status !== 'ready') this.abandoned.add(name);
+    else await this.unsubscribe(name);
   }
 
   deliver(name: string, message: string): void {
@@ -57,11 +58,18 @@ export class Subscriptions {
 
   /** The client is connected again: subscribe every wanted channel, then let its readers catch up. */
   resubscribe(): void {
+    for (const name of this.abandoned) void this.unsubscribe(name);
+    this.abandoned.clear();
     for (const [name, readers] of this.channels) {
       this.subscribe(name).then(() => {
         for (const reader of readers) void reader.resync();
       }, ignore);
     }
+  }
+
+  private unsubscribe(name: string): Promise<unknown> {
+    const done = this.sharded ? this.client.sunsubscribe(name) : this.client.unsubscribe(name);
+    return done.catch(ignore);
   }
 
   private subscribe(name: string): Promise<unknown> {

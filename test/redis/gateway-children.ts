@@ -105,6 +105,11 @@ export class GatewayChild {
     return this.ask({ type: 'stats' }, 'stats').then((reply) => reply.stats);
   }
 
+  /** Resolves once the child's adapter listens to every room its connections are in. */
+  async settled(): Promise<void> {
+    await this.ask({ type: 'settled' }, 'settled');
+  }
+
   /** Closes the app; resolves with whether the ioredis clients were still usable afterwards. */
   async close(): Promise<boolean> {
     const exited = new Promise((resolve) => this.child.once('exit', resolve));

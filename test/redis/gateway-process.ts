@@ -11,10 +11,11 @@ import { bootstrap } from '../../src';
 import { RedisAdapter } from '../../src/redis';
 import { LobbyGateway, RoomGateway } from '../support/room-gateway';
 
-export type ParentMessage = { type: 'stats' } | { type: 'close' };
+export type ParentMessage = { type: 'stats' } | { type: 'settled' } | { type: 'close' };
 export type ChildMessage =
   | { type: 'listening'; port: number }
   | { type: 'stats'; stats: ReturnType<RedisAdapter['stats']> }
+  | { type: 'settled' }
   | { type: 'closed'; clientsUsable: boolean };
 
 async function main(): Promise<void> {
@@ -39,10 +40,20 @@ async function main(): Promise<void> {
 
   process.on('message', async (message: ParentMessage) => {
     if (message.type === 'stats') send({ type: 'stats', stats: adapter.stats() });
+    if (message.type === 'settled') {
+      await adapter.settled();
+      send({ type: 'settled' });
+    }
     if (message.type === 'close') {
       await app.close();
       // Still usable: the pub answers, and the sub left subscriber mode (GET is refused there).
-      const clientsUsable = (await pub.ping()) === 'PONG' && (await sub.get('missing')) === null;
+      const clientsUsable = await Promise.all([pub.ping(), sub.get('missing')]).then(
+        ([pong, missing]) => pong === 'PONG' && missing === null,
+        (error: unknown) => {
+          console.error(error);
+          return false;
+        },
+      );
       send({ type: 'closed', clientsUsable });
       pub.disconnect();
       sub.disconnect();

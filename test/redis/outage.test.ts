@@ -191,6 +191,23 @@ describeRedis('RedisAdapter through a real Redis outage', () => {
     expect(sender.adapter.stats()).toMatchObject({ published: MAX_IN_FLIGHT + 501, dropped: 0 });
   });
 
+  it('does not listen again, after a reconnect, to a room left while Redis was down', async () => {
+    const a = node();
+    a.link.roomAdded!('gone');
+    a.link.roomAdded!('kept');
+    await a.adapter.settled();
+    await server.kill();
+    await new Promise((resolve) => a.sub.once('reconnecting', resolve));
+    a.link.roomRemoved!('gone');
+    const ready = new Promise((resolve) => a.sub.once('ready', resolve));
+    await server.start();
+    await ready;
+    await a.sub.ping(); // answered after the adapter's own commands sent on 'ready'
+    await a.adapter.settled();
+    const channels = (await clients.client().pubsub('CHANNELS', '{outage:*')) as string[];
+    expect(channels.sort()).toEqual(['{outage:/feed#kept}', '{outage:/feed}']);
+  });
+
   it('closes while Redis is down without waiting for it', async () => {
     const a = node();
     a.link.publish(broadcast('x'));
