@@ -69,7 +69,9 @@ export class Subscriptions {
 
   private unsubscribe(name: string): Promise<unknown> {
     const done = this.sharded ? this.client.sunsubscribe(name) : this.client.unsubscribe(name);
-    return done.catch(ignore);
+    // Refused only if the connection drops before the answer; ioredis may then subscribe the
+    // channel again on reconnect, where it stays, unread, until the room is joined and left.
+    return done.then(ignore, ignore);
   }
 
   private subscribe(name: string): Promise<unknown> {
