@@ -69,9 +69,10 @@ export class Subscriptions {
 
   private unsubscribe(name: string): Promise<unknown> {
     const done = this.sharded ? this.client.sunsubscribe(name) : this.client.unsubscribe(name);
-    // Refused only if the connection drops before the answer; ioredis may then subscribe the
-    // channel again on reconnect, where it stays, unread, until the room is joined and left.
-    return done.then(ignore, ignore);
+    // Refused when the connection dropped first: ioredis then subscribes it again on reconnect.
+    return done.then(ignore, () => {
+      if (!this.channels.has(name)) this.abandoned.add(name);
+    });
   }
 
   private subscribe(name: string): Promise<unknown> {
