@@ -13,10 +13,7 @@ import { recordingLogger, type LogEntry } from '../support/recording-channel';
 import { LobbyGateway, RoomGateway } from '../support/room-gateway';
 
 export type ParentMessage =
-  | { type: 'stats' }
-  | { type: 'settled' }
-  | { type: 'logs' }
-  | { type: 'close' };
+  { type: 'stats' } | { type: 'settled' } | { type: 'logs' } | { type: 'close' };
 export type ChildMessage =
   | { type: 'listening'; port: number }
   | { type: 'stats'; stats: ReturnType<RedisAdapter['stats']> }

@@ -235,6 +235,18 @@ describeRedis('RedisAdapter through a real Redis outage', () => {
     expect(channel.logged('info')[0].obj).toMatchObject({ published: 5, dropped: 15 });
   });
 
+  it('calls a Redis that has not answered a publish for 2 s a stall: one warn, then one info once it answers', async () => {
+    const sender = node();
+    const receiver = node();
+    await Promise.all([sender.adapter.settled(), receiver.adapter.settled()]);
+    await clients.client().client('PAUSE', 2600, 'WRITE');
+    sender.link.publish(broadcast('held'));
+    await receiver.channel.waitFor(1, 10000);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(sender.channel.logged('warn').map((entry) => entry.obj.cause)).toEqual(['stalled']);
+    expect(sender.channel.logged('info')).toHaveLength(1);
+  });
+
   it('closes while Redis is down without waiting for it', async () => {
     const a = node();
     a.link.publish(broadcast('x'));
