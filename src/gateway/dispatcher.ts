@@ -17,11 +17,12 @@ export function dispatchMessage(session: ConnectionSession, data: Buffer, isBina
   if (limiter !== null) {
     const decision = limiter.take();
     if (decision !== 'ok') {
+      // The request that crosses into abuse still gets its one frame, before the close.
+      session.send(
+        wireErrorFrame(WireErrorCode.RateLimited, decoded.ok ? decoded.frame.id : decoded.id),
+      );
       if (decision === 'abuse') {
-        session.connection.close(CloseCode.PolicyViolation, 'Rate limit exceeded for too long');
-      } else {
-        const id = decoded.ok ? decoded.frame.id : decoded.id;
-        session.send(wireErrorFrame(WireErrorCode.RateLimited, id));
+        session.closeWith(CloseCode.PolicyViolation, 'Rate limit exceeded for too long');
       }
       return;
     }

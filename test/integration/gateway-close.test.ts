@@ -1,0 +1,216 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import {
+  ConnectedSocket,
+  Gateway,
+  GatewayServer,
+  MessageBody,
+  OnClose,
+  OnConnect,
+  OnMessage,
+  bootstrap,
+  type Connection,
+} from 'fastify-ws-gateway';
+import { connect } from 'fastify-ws-gateway/client';
+import { Opcode, clientFrame, closeCodeIn, rawUpgrade } from '../adversarial/support/raw-socket';
+import { TestClient, deferred, listen, until } from './support/ws-client';
+
+/** Close codes `@OnClose` received, per gateway path. */
+const closes: Record<string, number[]> = {};
+function recordClose(path: string, code: number): void {
+  (closes[path] ??= []).push(code);
+}
+
+@Gateway('/kick', { limits: { drainTimeoutMs: 2_000 } })
+class KickGateway {
+  constructor(private readonly server: GatewayServer) {}
+
+  @OnMessage('kick') kick(@ConnectedSocket() conn: Connection) {
+    conn.close();
+    return { bye: true };
+  }
+
+  @OnMessage('kick-later') async kickLater(@ConnectedSocket() conn: Connection) {
+    conn.close(4000, 'later');
+    await new Promise((resolve) => setImmediate(resolve));
+    return 'after';
+  }
+
+  @OnMessage('badThen') badThen() {
+    return {
+      get then() {
+        throw new Error('then getter');
+      },
+    };
+  }
+
+  @OnMessage('emitWrong') emitWrong(
+    @MessageBody() kind: string,
+    @ConnectedSocket() conn: Connection,
+  ) {
+    const calls: Record<string, () => void> = {
+      connUndefined: () => conn.emit(undefined as never),
+      connObject: () => conn.emit({} as never, 1),
+      serverObject: () => this.server.emit({} as never),
+      serverNumber: () => this.server.to('a').emit(7 as never),
+      toNumber: () => this.server.to(5 as never),
+      toArray: () => this.server.to(['a', null as never]),
+      exceptUndefined: () => this.server.except(undefined as never),
+    };
+    try {
+      calls[kind]();
+    } catch (error) {
+      return { code: (error as { code?: string }).code, message: (error as Error).message };
+    }
+    return 'no error';
+  }
+
+  @OnMessage('emitRight') emitRight(@ConnectedSocket() conn: Connection) {
+    conn.emit('', 1);
+    this.server.to(['a']).except('b').except(conn).emit('x');
+    return 'ok';
+  }
+
+  @OnClose() closed(_conn: Connection, code: number) {
+    recordClose('/kick', code);
+  }
+}
+
+@Gateway('/refuse')
+class RefuseGateway {
+  @OnConnect() refuse() {
+    throw new Error('no');
+  }
+}
+
+@Gateway('/tiny', { limits: { maxPayload: 100, drainTimeoutMs: 200 } })
+class TinyGateway {
+  @OnClose() closed(_conn: Connection, code: number) {
+    recordClose('/tiny', code);
+  }
+}
+
+@Gateway('/shut', { limits: { drainTimeoutMs: 200 } })
+class ShutGateway {
+  @OnClose() closed(_conn: Connection, code: number) {
+    recordClose('/shut', code);
+  }
+}
+
+describe('closing: codes, replies first, and peers that never answer', () => {
+  let app: FastifyInstance;
+  let base: string;
+  let port: number;
+  beforeAll(async () => {
+    app = Fastify();
+    await bootstrap(app, [KickGateway, RefuseGateway, TinyGateway, ShutGateway]);
+    base = await listen(app);
+    port = (app.server.address() as AddressInfo).port;
+  });
+  afterAll(() => app.close());
+
+  it('conn.close() without a code closes with 1000, after the reply to the request', async () => {
+    const client = await TestClient.open(`${base}/kick`);
+    await expect(client.request('kick', null, 1)).resolves.toEqual({
+      event: 'kick',
+      data: { bye: true },
+      id: 1,
+    });
+    await expect(client.closed).resolves.toEqual({ code: 1000, reason: '' });
+    await until(() => closes['/kick']?.includes(1000) === true);
+  });
+
+  it('an async handler that calls conn.close() still gets its reply out first', async () => {
+    const client = await TestClient.open(`${base}/kick`);
+    client.send({ event: 'kick-later', id: 1 });
+    // Sent after the close request: not handled, the connection is closing.
+    client.send({ event: 'kick', id: 2 });
+    await expect(client.reply(1)).resolves.toEqual({ event: 'kick-later', data: 'after', id: 1 });
+    await expect(client.closed).resolves.toEqual({ code: 4000, reason: 'later' });
+    expect(client.frames).toEqual([]);
+  });
+
+  it('our client does not reconnect after 1000', async () => {
+    const client = connect(`${base}/kick`, { reconnect: { initialDelayMs: 1 } });
+    const closed = new Promise<{ code: number; willReconnect: boolean }>((resolve) =>
+      client.on('close', resolve),
+    );
+    await expect(client.request('kick')).resolves.toEqual({ bye: true });
+    await expect(closed).resolves.toMatchObject({ code: 1000, willReconnect: false });
+    expect(client.state).toBe('closed');
+  });
+
+  it('the client backoff grows while the server accepts and closes at once', async () => {
+    const client = connect(`${base}/refuse`, {
+      reconnect: { initialDelayMs: 5, maxDelayMs: 40, factor: 2 },
+    });
+    const attempts: number[] = [];
+    const done = deferred();
+    client.on('reconnecting', ({ attempt }) => {
+      attempts.push(attempt);
+      if (attempts.length === 5) done.resolve();
+    });
+    await done.promise;
+    await client.close();
+    // Every connection opened and was closed 1011 at once: none was stable, so none reset it.
+    expect(attempts).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('a handler result whose then getter throws is answered internal_error', async () => {
+    const client = await TestClient.open(`${base}/kick`);
+    await expect(client.request('badThen', null, 1)).resolves.toMatchObject({
+      event: 'error',
+      data: { code: 'internal_error' },
+      id: 1,
+    });
+    await client.close();
+  });
+
+  it.each([
+    ['connUndefined', 'Connection.emit(event, data): event must be a string, got undefined'],
+    ['connObject', 'Connection.emit(event, data): event must be a string, got an object'],
+    ['serverObject', 'GatewayServer.emit(event, data): event must be a string, got an object'],
+    ['serverNumber', 'GatewayServer.emit(event, data): event must be a string, got number 7'],
+    ['toNumber', 'GatewayServer.to(room): room must be a string or an array of strings'],
+    ['toArray', 'GatewayServer.to(room): room must be a string or an array of strings, got null'],
+    ['exceptUndefined', 'GatewayServer.except(connectionOrRoom): expected a Connection or a room'],
+  ])('%s is a programmer error thrown at the call, nothing on the wire', async (kind, message) => {
+    const client = await TestClient.open(`${base}/kick`);
+    const reply = await client.request('emitWrong', kind, 1);
+    expect(reply.data).toEqual({
+      code: 'FWG_ERR_INVALID_ARGUMENT',
+      message: expect.stringContaining(message),
+    });
+    await client.roundTrip();
+    // Every frame received parsed as JSON (the client would have thrown), and none is extra.
+    expect(client.frames).toEqual([]);
+    await expect(client.request('emitRight', null, 2)).resolves.toMatchObject({ data: 'ok' });
+    await expect(client.next()).resolves.toEqual({ event: '', data: 1 });
+    await client.close();
+  });
+
+  it('@OnClose gets 1009 when the peer never answers the close of an oversize frame', async () => {
+    const raw = await rawUpgrade(port, '/tiny');
+    raw.socket.write(clientFrame(Opcode.Text, Buffer.alloc(200, 'a')));
+    // The peer never sends its close frame: it is cut at drainTimeoutMs, not after 30 s.
+    await raw.ended;
+    expect(closeCodeIn(raw.received())).toBe(1009);
+    await until(() => closes['/tiny']?.length === 1);
+    expect(closes['/tiny']).toEqual([1009]);
+  });
+
+  it('on shutdown a peer that ignores the close frame is cut at drainTimeoutMs', async () => {
+    const own = Fastify();
+    await bootstrap(own, [ShutGateway]);
+    await own.listen({ port: 0, host: '127.0.0.1' });
+    const raw = await rawUpgrade((own.server.address() as AddressInfo).port, '/shut');
+    const started = Date.now();
+    await own.close();
+    // ws alone would wait 30 s for the peer's close frame before letting the socket go.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await raw.ended;
+    expect(closeCodeIn(raw.received())).toBe(1001);
+    await until(() => closes['/shut']?.length === 1);
+    expect(closes['/shut']).toEqual([1001]);
+  });
+});
