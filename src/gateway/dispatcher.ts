@@ -60,6 +60,7 @@ export function dispatchMessage(session: ConnectionSession, data: Buffer, isBina
   } else if (outcome.ok) {
     admit(session, handler, frame, outcome.value);
   } else {
+    session.rateLimiter()?.charge(outcome.cost);
     session.send(wireErrorFrame(WireErrorCode.ValidationFailed, frame.id, outcome.details));
   }
 }
