@@ -31,7 +31,10 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** Round trips of `client` (echo requests, one at a time) for `ms`, in ms each. */
+/**
+ * Round trips of `client` for `ms`, in ms each: one echo request at a time, at most one per
+ * 25 ms so the neighbour itself stays under its 50 messages a second.
+ */
 async function roundTrips(client: TestClient, ms: number): Promise<number[]> {
   const times: number[] = [];
   const end = Date.now() + ms;
@@ -39,6 +42,7 @@ async function roundTrips(client: TestClient, ms: number): Promise<number[]> {
     const started = performance.now();
     await client.request('echo', times.length, 10_000);
     times.push(performance.now() - started);
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
   return times;
 }
