@@ -50,7 +50,10 @@ describe('floods', () => {
     // Being limited is not being thrown out: one burst is far from sustained abuse.
     expect(attacker.isOpen).toBe(true);
     await harness.expectPolitePrompt();
-    recordFigures(expect.getState().testPath!, { frames: FLOOD });
+    recordFigures(expect.getState().testPath!, {
+      frames: FLOOD,
+      tried: ['a burst of 500 messages'],
+    });
   });
 
   // Real time, not fake timers: the window is a fixed 10 s (ABUSE_WINDOW_MS), and faking Date
@@ -91,6 +94,9 @@ describe('floods', () => {
     const codes = new Set(attacker.frames.map((f) => (f.event === 'echo' ? 'echo' : errorCode(f))));
     expect([...codes].sort()).toEqual(['echo', 'rate_limited']);
     await harness.expectPolitePrompt();
-    recordFigures(expect.getState().testPath!, { frames: sent });
+    recordFigures(expect.getState().testPath!, {
+      frames: sent,
+      tried: ['a flood sustained for the abuse window'],
+    });
   }, 40_000);
 });
