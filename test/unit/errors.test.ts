@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CloseCode,
@@ -11,7 +11,22 @@ import {
   isWsException,
 } from '../../src/errors';
 
-const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+const ROOT = join(__dirname, '../..');
+
+/** README.md and every page under docs/: a code is documented when one of them lists it. */
+function markdownUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? markdownUnder(join(dir, entry.name))
+      : entry.name.endsWith('.md')
+        ? [readFileSync(join(dir, entry.name), 'utf8')]
+        : [],
+  );
+}
+const readme = [
+  readFileSync(join(ROOT, 'README.md'), 'utf8'),
+  ...markdownUnder(join(ROOT, 'docs')),
+].join('\n');
 
 describe('errors table', () => {
   it('fills %s placeholders in order and keeps the code', () => {
@@ -57,7 +72,7 @@ describe('WsException', () => {
   });
 });
 
-describe('README lists every code', () => {
+describe('the docs list every code', () => {
   it.each(Object.values(WireErrorCode))('wire error code %s, with its exact message', (code) => {
     expect(readme).toContain(`| \`${code}\` | ${WIRE_ERROR_MESSAGES[code]} |`);
   });
