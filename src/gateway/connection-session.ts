@@ -43,7 +43,6 @@ export class ConnectionSession implements ArgumentSource, HeartbeatMember {
   private closeRequest: { readonly code: number; readonly reason: string } | undefined;
   /** Ends a `conn.close()` whose handlers are still running at `drainTimeoutMs`. */
   private closeTimer: NodeJS.Timeout | undefined;
-  private loggedMisbehaviour = false;
 
   constructor(
     readonly runtime: GatewayRuntime,
@@ -354,10 +353,11 @@ export class ConnectionSession implements ArgumentSource, HeartbeatMember {
     this.request = undefined;
   }
 
-  /** Client misbehaviour is the client's problem: logged at info, once per connection. */
+  /**
+   * Client misbehaviour is the client's problem: logged at info. Once per connection: each
+   * such fault refuses the connection, which then handles no more frames.
+   */
   private logMisbehaviour(message: string): void {
-    if (this.loggedMisbehaviour) return;
-    this.loggedMisbehaviour = true;
     const { runtime } = this;
     runtime.log.info(
       { connectionId: this.connection.id, reqId: this.requestId },

@@ -49,6 +49,7 @@ class KickGateway {
     const calls: Record<string, () => void> = {
       connUndefined: () => conn.emit(undefined as never),
       connObject: () => conn.emit({} as never, 1),
+      connArray: () => conn.emit([] as never),
       serverObject: () => this.server.emit({} as never),
       serverNumber: () => this.server.to('a').emit(7 as never),
       toNumber: () => this.server.to(5 as never),
@@ -81,12 +82,66 @@ class RefuseGateway {
   }
 }
 
+@Gateway('/turn-away')
+class TurnAwayGateway {
+  @OnConnect() turnAway(@ConnectedSocket() conn: Connection) {
+    conn.close(4002, 'full');
+    conn.close(); // a second close is ignored
+  }
+}
+
+const oneAtATime = deferred();
+
+@Gateway('/one-at-a-time', { limits: { maxInFlight: 1 } })
+class OneAtATimeGateway {
+  @OnMessage('wait') async wait() {
+    await oneAtATime.promise;
+    return 'done';
+  }
+  @OnMessage('bye') bye(@ConnectedSocket() conn: Connection) {
+    conn.close(4001, 'bye');
+    return 'ok';
+  }
+}
+
+const gates = { forever: deferred() };
+
+@Gateway('/hold', { limits: { drainTimeoutMs: 100 } })
+class HoldGateway {
+  @OnMessage('hang') hang() {
+    return new Promise(() => {});
+  }
+  @OnMessage('bye') bye(@ConnectedSocket() conn: Connection) {
+    conn.close(4001, 'bye');
+    return 'ok';
+  }
+}
+
+@Gateway('/hold-forever', { limits: { drainTimeoutMs: Infinity } })
+class HoldForeverGateway {
+  @OnMessage('wait') async wait() {
+    await gates.forever.promise;
+    return 'done';
+  }
+  @OnMessage('bye') bye(@ConnectedSocket() conn: Connection) {
+    conn.close(4001, 'bye');
+    return 'ok';
+  }
+}
+
 describe('closing: codes, replies first, one frame per id', () => {
   let app: FastifyInstance;
   let base: string;
   beforeAll(async () => {
     app = Fastify();
-    await bootstrap(app, [KickGateway, RefuseGateway]);
+    await bootstrap(app, [
+      KickGateway,
+      RefuseGateway,
+      HoldGateway,
+      HoldForeverGateway,
+      TurnAwayGateway,
+      OneAtATimeGateway,
+    ]);
     base = await listen(app);
   });
   afterAll(() => app.close());
@@ -110,6 +165,11 @@ describe('closing: codes, replies first, one frame per id', () => {
     await expect(client.reply(1)).resolves.toEqual({ event: 'kick-later', data: 'after', id: 1 });
     await expect(client.closed).resolves.toEqual({ code: 4000, reason: 'later' });
     expect(client.frames).toEqual([]);
+  });
+
+  it('conn.close() outside any handler (here in @OnConnect) closes at once', async () => {
+    const client = await TestClient.open(`${base}/turn-away`);
+    await expect(client.closed).resolves.toEqual({ code: 4002, reason: 'full' });
   });
 
   it('our client does not reconnect after 1000', async () => {
@@ -151,6 +211,7 @@ describe('closing: codes, replies first, one frame per id', () => {
   it.each([
     ['connUndefined', 'Connection.emit(event, data): event must be a string, got undefined'],
     ['connObject', 'Connection.emit(event, data): event must be a string, got an object'],
+    ['connArray', 'Connection.emit(event, data): event must be a string, got an array'],
     ['serverObject', 'GatewayServer.emit(event, data): event must be a string, got an object'],
     ['serverNumber', 'GatewayServer.emit(event, data): event must be a string, got number 7'],
     ['toNumber', 'GatewayServer.to(room): room must be a string or an array of strings'],
@@ -169,5 +230,68 @@ describe('closing: codes, replies first, one frame per id', () => {
     await expect(client.request('emitRight', null, 2)).resolves.toMatchObject({ data: 'ok' });
     await expect(client.next()).resolves.toEqual({ event: '', data: 1 });
     await client.close();
+  });
+
+  it("conn.close() waits for the connection's running handlers at most drainTimeoutMs", async () => {
+    const client = await TestClient.open(`${base}/hold`);
+    client.send({ event: 'hang', id: 1 });
+    await expect(client.request('bye', null, 2)).resolves.toEqual({
+      event: 'bye',
+      data: 'ok',
+      id: 2,
+    });
+    // The hanging handler never replies; the close goes out at drainTimeoutMs anyway.
+    await expect(client.closed).resolves.toEqual({ code: 4001, reason: 'bye' });
+    expect(client.frames).toEqual([]);
+  });
+
+  it('a queued request that calls conn.close() is the last one handled', async () => {
+    const client = await TestClient.open(`${base}/one-at-a-time`);
+    client.send({ event: 'wait', id: 1 });
+    // Queued behind the one in-flight slot:
+    client.send({ event: 'bye', id: 2 });
+    client.send({ event: 'wait', id: 3 });
+    await client.roundTrip();
+    oneAtATime.resolve();
+    await expect(client.reply(1)).resolves.toMatchObject({ data: 'done' });
+    await expect(client.reply(2)).resolves.toMatchObject({ data: 'ok' });
+    await expect(client.closed).resolves.toEqual({ code: 4001, reason: 'bye' });
+    expect(client.frames).toEqual([]);
+  });
+
+  it('with drainTimeoutMs: Infinity, conn.close() waits for the running handler however long', async () => {
+    const client = await TestClient.open(`${base}/hold-forever`);
+    client.send({ event: 'wait', id: 1 });
+    await expect(client.request('bye', null, 2)).resolves.toMatchObject({ data: 'ok' });
+    await client.roundTrip();
+    expect(client.socket.readyState).toBe(1);
+    gates.forever.resolve();
+    await expect(client.reply(1)).resolves.toEqual({ event: 'wait', data: 'done', id: 1 });
+    await expect(client.closed).resolves.toEqual({ code: 4001, reason: 'bye' });
+  });
+
+  it('on shutdown, requests still queued behind @OnConnect get unavailable, then 1001', async () => {
+    @Gateway('/slow-connect', { limits: { drainTimeoutMs: 100, connectTimeoutMs: 60_000 } })
+    class SlowConnectGateway {
+      @OnConnect() never() {
+        return new Promise(() => {});
+      }
+    }
+    const own = Fastify();
+    await bootstrap(own, [SlowConnectGateway]);
+    const client = await TestClient.open(`${await listen(own)}/slow-connect`);
+    client.send({ event: 'anything', id: 1 });
+    client.send({ event: 'anything' });
+    client.send({ event: 7, id: 2 });
+    await client.roundTrip();
+    await own.close();
+    await expect(client.reply(2)).resolves.toMatchObject({ data: { code: 'unavailable' } });
+    await expect(client.reply(1)).resolves.toEqual({
+      event: 'error',
+      data: { code: 'unavailable', message: expect.any(String) },
+      id: 1,
+    });
+    await expect(client.closed).resolves.toMatchObject({ code: 1001 });
+    expect(client.frames).toEqual([]);
   });
 });
