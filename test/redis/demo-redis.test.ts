@@ -1,64 +1,23 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import ts from 'typescript';
 import WebSocket from 'ws';
+import { ROOT, sourcesUnder, transpileWithSrc } from '../support/transpile';
 import { describeRedis } from './redis-clients';
 
-const ROOT = join(__dirname, '..', '..');
-
-function sourcesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory()
-      ? sourcesUnder(join(dir, entry.name))
-      : entry.name.endsWith('.ts')
-        ? [join(dir, entry.name)]
-        : [],
-  );
-}
-
 /**
- * `src/` and the two samples transpiled into a temp dir (with decorator metadata), laid out as
- * the built package is: `fastify-ws-gateway` resolves to the transpiled `src/`.
+ * `src/` and the two samples transpiled into a temp dir (`fastify-ws-gateway` mapped to the
+ * transpiled src), with the page the chat sample serves and a package.json marking the root.
  */
 function compileDemo(): string {
-  const out = mkdtempSync(join(tmpdir(), 'fwg-demo-'));
-  const files = [
-    ...sourcesUnder(join(ROOT, 'src')),
-    ...sourcesUnder(join(ROOT, 'samples', 'chat')),
-    ...sourcesUnder(join(ROOT, 'samples', 'redis-chat')),
-  ];
-  for (const file of files) {
-    const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {
-      fileName: file,
-      compilerOptions: {
-        module: ts.ModuleKind.CommonJS,
-        target: ts.ScriptTarget.ES2022,
-        experimentalDecorators: true,
-        emitDecoratorMetadata: true,
-        esModuleInterop: true,
-      },
-    });
-    const target = join(out, relative(ROOT, file)).replace(/\.ts$/, '.js');
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, outputText);
-  }
+  const samples = ['samples/chat', 'samples/redis-chat'].flatMap((dir) =>
+    sourcesUnder(join(ROOT, dir)).map((file) => relative(ROOT, file)),
+  );
+  const out = transpileWithSrc(samples);
   const page = join('samples', 'chat', 'public', 'index.html');
   mkdirSync(dirname(join(out, page)), { recursive: true });
   writeFileSync(join(out, page), readFileSync(join(ROOT, page)));
   writeFileSync(join(out, 'package.json'), '{ "name": "fwg-demo-copy", "private": true }');
-  const entry = join(out, 'node_modules', 'fastify-ws-gateway');
-  mkdirSync(entry, { recursive: true });
-  writeFileSync(
-    join(entry, 'package.json'),
-    JSON.stringify({
-      name: 'fastify-ws-gateway',
-      exports: { '.': './index.js', './redis': './redis.js' },
-    }),
-  );
-  writeFileSync(join(entry, 'index.js'), "module.exports = require('../../src/index.js');\n");
-  writeFileSync(join(entry, 'redis.js'), "module.exports = require('../../src/redis/index.js');\n");
   return out;
 }
 
