@@ -33,6 +33,16 @@ export function describeValue(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
 }
 
+/** A close frame holds a 2-byte code and at most 123 bytes of reason (RFC 6455). */
+const MAX_CLOSE_REASON_BYTES = 123;
+
+/** Codes an endpoint may send in a close frame (RFC 6455 section 7.4). */
+function isValidCloseCode(code: unknown): boolean {
+  if (typeof code !== 'number' || !Number.isInteger(code)) return false;
+  if (code >= 3000 && code <= 4999) return true;
+  return code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006;
+}
+
 /** Internal: ends a connection's room membership when its socket closed. */
 export const kDetach = Symbol('fastify-ws-gateway.detach');
 
@@ -115,6 +125,19 @@ export class Connection {
    * runs when the socket has closed.
    */
   close(code: number = CloseCode.Normal, reason = ''): void {
+    // Checked here: the close itself may run later, after this connection's handlers replied.
+    if (!isValidCloseCode(code)) {
+      throw Errors.INVALID_ARGUMENT(
+        'Connection.close(code, reason)',
+        `code must be 1000-1003, 1007-1014 or 3000-4999, got ${describeValue(code)}`,
+      );
+    }
+    if (typeof reason !== 'string' || Buffer.byteLength(reason) > MAX_CLOSE_REASON_BYTES) {
+      throw Errors.INVALID_ARGUMENT(
+        'Connection.close(code, reason)',
+        `reason must be a string of at most ${MAX_CLOSE_REASON_BYTES} bytes`,
+      );
+    }
     this.#host.close(this, code, reason);
   }
 

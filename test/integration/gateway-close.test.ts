@@ -55,6 +55,13 @@ class KickGateway {
       toNumber: () => this.server.to(5 as never),
       toArray: () => this.server.to(['a', null as never]),
       exceptUndefined: () => this.server.except(undefined as never),
+      close999: () => conn.close(999),
+      close1006: () => conn.close(1006),
+      close5000: () => conn.close(5000),
+      closeFraction: () => conn.close(4000.5),
+      closeString: () => conn.close('4000' as never),
+      closeLongReason: () => conn.close(4000, 'x'.repeat(124)),
+      closeReasonNumber: () => conn.close(4000, 7 as never),
     };
     try {
       calls[kind]();
@@ -217,6 +224,13 @@ describe('closing: codes, replies first, one frame per id', () => {
     ['toNumber', 'GatewayServer.to(room): room must be a string or an array of strings'],
     ['toArray', 'GatewayServer.to(room): room must be a string or an array of strings, got null'],
     ['exceptUndefined', 'GatewayServer.except(connectionOrRoom): expected a Connection or a room'],
+    ['close999', 'Connection.close(code, reason): code must be 1000-1003, 1007-1014 or 3000-4999'],
+    ['close1006', 'got number 1006'],
+    ['close5000', 'got number 5000'],
+    ['closeFraction', 'got number 4000.5'],
+    ['closeString', 'got string 4000'],
+    ['closeLongReason', 'reason must be a string of at most 123 bytes'],
+    ['closeReasonNumber', 'reason must be a string of at most 123 bytes'],
   ])('%s is a programmer error thrown at the call, nothing on the wire', async (kind, message) => {
     const client = await TestClient.open(`${base}/kick`);
     const reply = await client.request('emitWrong', kind, 1);
