@@ -13,6 +13,9 @@ async function main(): Promise<void> {
   // Two clients: a subscribed client cannot publish. They are ours to configure and to quit.
   const pub = new Redis(url);
   const sub = new Redis(url);
+  // The adapter reports outages while the app runs; once app.close() released the clients they
+  // are ours, and Ctrl-C may have stopped Redis already (it reaches redis-server too).
+  for (const client of [pub, sub]) client.on('error', () => {});
   const adapter = new RedisAdapter({ pub, sub, prefix: 'chat' });
   const app = await buildChatApp({ logger: { level: 'info', base: { node: name } }, adapter });
   await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' });
