@@ -21,6 +21,7 @@ import { ABUSE_WINDOW_MS, type Limits } from './limits';
 import { wireErrorFrame, writePayload } from './outbound';
 import { RateLimiter } from './rate-limiter';
 import { RoomRegistry } from './room-registry';
+import { sessionOf } from './session-listeners';
 import { timerDelay } from './timer-delay';
 import { reportContract } from './contract-probe';
 import type { ConnectDeadline } from './upgrade-admission';
@@ -143,6 +144,10 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
     if (payload !== undefined) this.write(connection, payload);
   }
 
+  close(connection: Connection, code: number, reason: string): void {
+    sessionOf(connection.socket)!.requestClose(code, reason);
+  }
+
   joinRoom(connection: Connection, room: string): void {
     this.registry.join(connection, room);
   }
@@ -182,9 +187,17 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
     if (--this.pending === 0 && this.onIdle !== undefined) this.onIdle();
   }
 
-  /** On shutdown: stop handling frames, wait for in-flight handlers up to `drainTimeoutMs`. */
-  drain(): Promise<void> {
+  /**
+   * On shutdown: requests get `unavailable` from now on; in-flight handlers finish and reply
+   * (up to `drainTimeoutMs`), then every connection is closed with 1001.
+   */
+  async drain(): Promise<void> {
     this.draining = true;
+    await this.idle();
+    for (const connection of this.registry.members()) sessionOf(connection.socket)!.shutdown();
+  }
+
+  private idle(): Promise<void> {
     if (this.pending === 0) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
