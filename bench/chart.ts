@@ -149,7 +149,16 @@ export function renderChart(
   scale: readonly ScaleStep[],
   caption: string,
 ): string {
-  const keys: MetricKey[] = ['echo', 'cpu', 'heap', 'connect', 'broadcast', 'p99'];
+  const keys: MetricKey[] = [
+    'echo',
+    'cpu',
+    'heap',
+    'connect',
+    'broadcast',
+    'broadcastCpu',
+    'p99',
+    'p999',
+  ];
   const present = keys.filter((key) => METRICS.some((metric) => metric.key === key));
   const parts: string[] = [];
   let y = 40;

@@ -65,7 +65,8 @@ export const PEERS: readonly Peer[] = [
   },
 ];
 
-export type MetricKey = 'echo' | 'cpu' | 'heap' | 'connect' | 'broadcast' | 'p50' | 'p99' | 'p999';
+export type MetricKey =
+  'echo' | 'cpu' | 'heap' | 'connect' | 'broadcast' | 'broadcastCpu' | 'p50' | 'p99' | 'p999';
 
 export interface Metric {
   key: MetricKey;
@@ -80,6 +81,12 @@ export const METRICS: readonly Metric[] = [
   { key: 'heap', title: 'heap+external per idle connection', unit: 'bytes', better: 'lower' },
   { key: 'connect', title: 'connect+close per connection', unit: 'µs', better: 'lower' },
   { key: 'broadcast', title: 'broadcast deliveries', unit: 'deliveries/s', better: 'higher' },
+  {
+    key: 'broadcastCpu',
+    title: 'server CPU per broadcast delivery',
+    unit: 'µs',
+    better: 'lower',
+  },
   { key: 'p50', title: 'latency p50', unit: 'ms', better: 'lower' },
   { key: 'p99', title: 'latency p99', unit: 'ms', better: 'lower' },
   { key: 'p999', title: 'latency p99.9', unit: 'ms', better: 'lower' },

@@ -81,6 +81,7 @@ function arrow(key: MetricKey): string {
 /** The step a metric is measured in, as errors and flags name it. */
 function stepOf(key: MetricKey): string {
   if (key === 'cpu') return 'echo';
+  if (key === 'broadcastCpu') return 'broadcast';
   if (key === 'p50' || key === 'p99' || key === 'p999') return 'latency';
   return key;
 }

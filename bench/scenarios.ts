@@ -56,17 +56,20 @@ export function checkClean(counts: { mismatches: number; lost?: number }): void 
 type Step = (server: Child, generator: Child, target: Record<string, unknown>) => Promise<void>;
 
 /** Times `repeats` bursts of `broadcasts` emits from `server` to every generator client;
- * returns the median deliveries per second and the number of deliveries checked. */
+ * returns the median deliveries per second, the server's CPU per delivery (µs, median) and
+ * the number of deliveries checked. */
 export async function measureBroadcasts(
   server: Child,
   generator: Child,
   broadcasts: number,
   repeats: number,
-): Promise<{ rate: number; verified: number }> {
+): Promise<{ rate: number; cpu: number; verified: number }> {
   const rates: number[] = [];
+  const costs: number[] = [];
   let verified = 0;
   for (let repeat = 0; repeat < repeats; repeat++) {
     const expected = await generator.call<number>('armTicks', { perClient: broadcasts });
+    const cpuBefore = await server.call<CpuSample>('cpu');
     const startNs = Number(process.hrtime.bigint());
     const sent = server.call('broadcast', { count: broadcasts });
     const done = await generator.call<{ lastAtNs: number; ticks: number; mismatches: number }>(
@@ -74,14 +77,16 @@ export async function measureBroadcasts(
       { timeoutMs: 30000 },
     );
     await sent;
+    const cpuAfter = await server.call<CpuSample>('cpu');
     if (done.ticks !== expected) {
       throw new Error(`${done.ticks} of ${expected} deliveries arrived`);
     }
     checkClean(done);
     verified += done.ticks;
     rates.push(expected / ((done.lastAtNs - startNs) / 1e9));
+    costs.push((cpuUs(cpuAfter) - cpuUs(cpuBefore)) / expected);
   }
-  return { rate: median(rates), verified };
+  return { rate: median(rates), cpu: median(costs), verified };
 }
 
 export async function runRound(peer: Peer, plan: Plan): Promise<RoundResult> {
@@ -149,6 +154,7 @@ export async function runRound(peer: Peer, plan: Plan): Promise<RoundResult> {
     const measured = await measureBroadcasts(srv, gen, broadcasts, repeats);
     result.verified += measured.verified;
     result.values.broadcast = measured.rate;
+    result.values.broadcastCpu = measured.cpu;
     await gen.call('closeAll');
   };
 

@@ -125,22 +125,30 @@ function compileAcceptance(
     }
   }
   const properties = [...checks.values()];
+  // What class-validator passes as `targetName`: instances from copyFlat have no own
+  // `constructor` (a class cannot declare that field; the body key is refused).
+  const targetName = (dto.prototype as { constructor?: { name?: string } }).constructor?.name;
   return (instance) => {
     for (const key of Object.keys(instance)) if (!checks.has(key)) return false;
     for (const { property, conditions, rules } of properties) {
       const value = (instance as Record<string, unknown>)[property];
       if (!conditions.every((condition) => condition(instance, value))) continue;
-      for (const rule of rules) if (!passes(rule, instance, value)) return false;
+      for (const rule of rules) if (!passes(rule, instance, value, targetName)) return false;
     }
     return true;
   };
 }
 
-function passes(rule: Rule, object: object, value: unknown): boolean {
+function passes(
+  rule: Rule,
+  object: object,
+  value: unknown,
+  targetName: string | undefined,
+): boolean {
   const { metadata } = rule;
   if (metadata.validateIf !== undefined && !metadata.validateIf(object, value)) return true;
   const args: ValidationArguments = {
-    targetName: object.constructor?.name,
+    targetName: targetName as string,
     property: metadata.propertyName,
     object,
     value,

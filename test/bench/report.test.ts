@@ -65,8 +65,8 @@ test('the chart has a bar per measured server and the scale curve', () => {
 
   expect(svg.startsWith('<svg ')).toBe(true);
   expect(svg).not.toContain('NaN');
-  // Six metric panels × three servers; the gateway is at 1.5× ws + cork on every metric.
-  expect(svg.match(/<rect x=/g)?.length).toBe(6 * 3 + keys.length);
-  expect(svg.match(/1\.50×/g)?.length).toBe(6);
+  // Eight metric panels × three servers; the gateway is at 1.5× ws + cork on every metric.
+  expect(svg.match(/<rect x=/g)?.length).toBe(8 * 3 + keys.length);
+  expect(svg.match(/1\.50×/g)?.length).toBe(8);
   expect(svg.match(/<polyline /g)?.length).toBe(3);
 });
