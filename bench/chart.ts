@@ -27,6 +27,11 @@ function colorOf(key: string): string {
   return COLORS[key] ?? (key.startsWith('gateway') || key === 'plugin' ? '#1a73e8' : '#bdc1c6');
 }
 
+/** Labels longer than the label column are cut with an ellipsis. */
+function shorten(label: string): string {
+  return label.length > 30 ? `${label.slice(0, 29)}…` : label;
+}
+
 function text(x: number, y: number, content: string, extra = ''): string {
   return `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${extra}>${escape(content)}</text>`;
 }
@@ -53,9 +58,14 @@ function ratioPanel(
   rows.forEach((entry, index) => {
     const rowY = top + index * (BAR_HEIGHT + GAP);
     const ratio = ratioOf(all, entry.peer.key, key, CORKED);
-    parts.push(text(x + LABEL_WIDTH - 6, rowY + 11, entry.peer.label, 'text-anchor="end"'));
+    parts.push(
+      text(x + LABEL_WIDTH - 6, rowY + 11, shorten(entry.peer.label), 'text-anchor="end"'),
+    );
     if (ratio === undefined) {
-      parts.push(text(x + LABEL_WIDTH + 4, rowY + 11, 'not measured', 'fill="#80868b"'));
+      const step = key === 'p50' || key === 'p99' || key === 'p999' ? 'latency' : key;
+      const flagged = entry.flags.some((flag) => flag.startsWith(`${step}:`));
+      const note = flagged ? 'flagged: generator or machine was the bottleneck' : 'not measured';
+      parts.push(text(x + LABEL_WIDTH + 4, rowY + 11, note, 'fill="#80868b"'));
       return;
     }
     const width = Math.min(ratio, MAX_RATIO) * scale;
@@ -91,7 +101,7 @@ function scalePanel(steps: readonly ScaleStep[], x: number, y: number): string {
   const ok = steps.filter((step) => step.error === undefined);
   const sizes = [...new Set(ok.map((step) => step.connections))].sort((a, b) => a - b);
   const keys = [...new Set(ok.map((step) => step.key))];
-  const width = 2 * PANEL_WIDTH - 120;
+  const width = 2 * PANEL_WIDTH - 260;
   const height = 160;
   const left = x + 70;
   const top = y + 24;
@@ -137,7 +147,7 @@ function scalePanel(steps: readonly ScaleStep[], x: number, y: number): string {
           `<circle cx="${px(step.connections).toFixed(1)}" cy="${py(step.heap).toFixed(1)}" r="3" fill="${color}"/>`,
       ),
       `<rect x="${left + width + 10}" y="${top + index * 18}" width="10" height="10" fill="${color}"/>`,
-      text(left + width + 24, top + index * 18 + 9, line[0].label),
+      text(left + width + 24, top + index * 18 + 9, shorten(line[0].label)),
     );
   });
   return parts.join('');
