@@ -21,6 +21,7 @@ import { ABUSE_WINDOW_MS, type Limits } from './limits';
 import { wireErrorFrame, writePayload } from './outbound';
 import { RateLimiter } from './rate-limiter';
 import { RoomRegistry } from './room-registry';
+import { sessionOf } from './session-listeners';
 import { timerDelay } from './timer-delay';
 import { reportContract } from './contract-probe';
 import type { ResolvedResume } from './resume-options';
@@ -103,6 +104,7 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
   start(adapter: GatewayAdapter, path: string): void {
     if (!this.connectionScoped) this.instance = resolveSingleton(this.scope, this.definition);
     this.link = adapter.open({ path, log: this.log, deliver: (b) => this.deliver(b) });
+    this.registry.watch(this.link);
   }
 
   /** The websocket route handler: runs in the tick the socket opened. */
@@ -216,6 +218,10 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
     if (frame.id !== undefined) connection[kResume]?.replied(frame.id);
   }
 
+  close(connection: Connection, code: number, reason: string): void {
+    sessionOf(connection.socket)!.requestClose(code, reason);
+  }
+
   joinRoom(connection: Connection, room: string): void {
     this.registry.join(connection, room);
   }
@@ -255,9 +261,17 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
     if (--this.pending === 0 && this.onIdle !== undefined) this.onIdle();
   }
 
-  /** On shutdown: stop handling frames, wait for in-flight handlers up to `drainTimeoutMs`. */
-  drain(): Promise<void> {
+  /**
+   * On shutdown: requests get `unavailable` from now on; in-flight handlers finish and reply
+   * (up to `drainTimeoutMs`), then every connection is closed with 1001.
+   */
+  async drain(): Promise<void> {
     this.draining = true;
+    await this.idle();
+    for (const connection of this.registry.members()) sessionOf(connection.socket)!.shutdown();
+  }
+
+  private idle(): Promise<void> {
     if (this.pending === 0) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -319,9 +333,11 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
   }
 
   private pickHeaders(request: FastifyRequest): Record<string, string | string[] | undefined> {
+    const names = this.definition.options.keepHeaders ?? [];
+    if (names.length === 0) return EMPTY_RECORD;
     const headers: Record<string, string | string[] | undefined> = {};
     // @Gateway already checked the names are lower-case, as Node reports them.
-    for (const name of this.definition.options.keepHeaders ?? []) {
+    for (const name of names) {
       const value = request.headers[name];
       if (value !== undefined) headers[name] = value;
     }
@@ -329,7 +345,11 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
   }
 }
 
+/** Shared by every connection with no params, query or kept headers: idle connections stay small. */
+const EMPTY_RECORD: Readonly<Record<string, never>> = Object.freeze({});
+
 /** A plain copy: defining (not assigning) keys, so a `__proto__` key stays an ordinary key. */
 function copyRecord(source: unknown): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(source as object));
+  const entries = Object.entries(source as object);
+  return entries.length === 0 ? EMPTY_RECORD : Object.fromEntries(entries);
 }

@@ -186,12 +186,23 @@ function fastifyWebsocketPlugin(
   next();
 }
 
-/** The default errorHandler; built apart so its closure holds only the logger and socket. */
+/**
+ * The default errorHandler; built apart so its closure holds only the logger and socket. A
+ * protocol error is the client's doing (oversize frame, invalid UTF-8, bad opcode): info, not
+ * error, so a client cannot flood the error log; ws closes the socket after the first one.
+ */
 function logAndTerminate(log: FastifyBaseLogger, ws: WebSocket): (error: Error) => void {
   return (error) => {
-    log.error(error);
+    if (isProtocolError(error)) log.info({ err: error }, 'websocket client protocol error');
+    else log.error(error);
     ws.terminate();
   };
+}
+
+/** ws marks the errors a peer causes with a `WS_ERR_*` code. */
+function isProtocolError(error: Error): boolean {
+  const { code } = error as { code?: unknown };
+  return typeof code === 'string' && code.startsWith('WS_ERR_');
 }
 
 /**
