@@ -6,7 +6,7 @@ import type { FastifySchema, RouteShorthandOptions } from 'fastify';
 import type { ValidatorOptions } from 'class-validator';
 import type { Limits } from './gateway/limits';
 import type { Codec } from './gateway/codec';
-import type { Guard } from './gateway/guards';
+import type { Connection } from './gateway/connection';
 
 /** A class constructor, as decorators receive it. */
 export type Constructor<T = object> = abstract new (...args: any[]) => T;
@@ -45,6 +45,22 @@ export interface GatewayOptions {
   /** class-validator options merged over the defaults (whitelist, forbidNonWhitelisted, forbidUnknownValues). */
   readonly validator?: ValidatorOptions;
 }
+
+/** What a guard sees of a message: its connection, event and validated body. */
+export interface GuardContext {
+  readonly connection: Connection;
+  readonly event: string;
+  readonly body: unknown;
+}
+
+/**
+ * Decides whether a message reaches its handler: return (or resolve) `true` to let it through.
+ * Anything else answers the request with `forbidden`; a thrown `WsException` is sent as is.
+ *
+ * @example
+ * const mustBeAdmin: Guard = ({ connection }) => connection.data.role === 'admin';
+ */
+export type Guard = (context: GuardContext) => boolean | PromiseLike<boolean>;
 
 /** Where a handler parameter's value comes from. */
 export type ParamSource = 'body' | 'connection' | 'param' | 'query' | 'request' | 'code' | 'reason';

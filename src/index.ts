@@ -15,7 +15,6 @@ export {
   UseGuards,
   type OnMessageOptions,
 } from './decorators';
-export type { Guard, GuardContext } from './gateway/guards';
 export { bootstrap, type BootstrapOptions } from './gateway/bootstrap';
 export { Connection } from './gateway/connection';
 export { GatewayServer, BroadcastOperator } from './gateway/gateway-server';
@@ -38,6 +37,8 @@ export type {
   GatewayDefinition,
   GatewayHooks,
   GatewayOptions,
+  Guard,
+  GuardContext,
   HandlerDefinition,
   ParamDefinition,
 } from './definition';

@@ -8,13 +8,13 @@ import type {
   Constructor,
   GatewayDefinition,
   GatewayOptions,
+  Guard,
   HandlerDefinition,
   HandlerKind,
   ParamDefinition,
   ParamSource,
 } from './definition';
 import { Errors } from './errors';
-import type { Guard } from './gateway/guards';
 
 const GATEWAY_KEY = Symbol('fastify-ws-gateway:gateway');
 const HANDLERS_KEY = Symbol('fastify-ws-gateway:handlers');

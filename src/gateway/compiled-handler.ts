@@ -1,7 +1,6 @@
 import type { ValidatorOptions } from 'class-validator';
-import type { GatewayDefinition, HandlerDefinition } from '../definition';
+import type { GatewayDefinition, Guard, HandlerDefinition } from '../definition';
 import { compileArguments, type ArgumentBuilder } from './argument-builder';
-import type { Guard } from './guards';
 import { compileBodyValidator, type BodyValidator } from './validation';
 
 /** A handler ready for the hot path: everything that depends only on its definition is done. */
@@ -35,13 +34,4 @@ export function compileHandler(
         : compileBodyValidator(handler.bodyType, validatorOptions),
     guards: handler.guards,
   };
-}
-
-/** True for a promise or any object with a `then` method. */
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as PromiseLike<unknown>).then === 'function'
-  );
 }

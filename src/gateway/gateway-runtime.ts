@@ -21,6 +21,7 @@ import { ABUSE_WINDOW_MS, type Limits } from './limits';
 import { wireErrorFrame, writePayload } from './outbound';
 import { RateLimiter } from './rate-limiter';
 import { RoomRegistry } from './room-registry';
+import type { SessionHost } from './session-types';
 import { timerDelay } from './timer-delay';
 
 /** Everything one gateway's runtime is built from, resolved by `bootstrap()`. */
@@ -37,7 +38,7 @@ export interface GatewayRuntimeOptions {
  * One gateway in one app: its compiled handlers, connections, rooms, broadcaster, adapter
  * link and shutdown drain. Connections share it; per-connection state lives in the session.
  */
-export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
+export class GatewayRuntime implements ConnectionHost, BroadcastTarget, SessionHost {
   readonly name: string;
   readonly definition: GatewayDefinition;
   readonly limits: Readonly<Limits>;
