@@ -46,7 +46,11 @@ module.exports = {
       severity: 'error',
       comment: 'Decorators only record, through metadata.ts: decorators/ -> metadata.ts.',
       from: { path: '^src/decorators/' },
-      to: { path: OUTSIDE('(decorators/|metadata\\.ts$|definition\\.ts$|errors\\.ts$)') },
+      to: {
+        path: OUTSIDE(
+          '(decorators/|metadata\\.ts$|definition\\.ts$|gateway-options\\.ts$|errors\\.ts$)',
+        ),
+      },
     },
     {
       name: 'metadata-below-runtime',
@@ -62,13 +66,24 @@ module.exports = {
         'definition.ts names the runtime values an option or guard holds (Connection, Codec, ' +
         'Limits), as types only, and nothing else of ours.',
       from: { path: '^src/definition\\.ts$' },
-      to: { path: OUTSIDE('gateway/(connection|codec|limits)\\.ts$') },
+      to: { path: OUTSIDE('(gateway-options\\.ts$|gateway/(connection|codec|limits)\\.ts$)') },
     },
     {
-      name: 'definition-no-runtime-values',
+      name: 'gateway-options-table-only',
       severity: 'error',
-      comment: 'definition.ts loads no runtime code: its imports of gateway/ are type-only.',
-      from: { path: '^src/definition\\.ts$' },
+      comment:
+        'gateway-options.ts (the @Gateway options table) throws errors.ts codes and names ' +
+        'the runtime types an option holds (Codec, Limits); nothing else of ours.',
+      from: { path: '^src/gateway-options\\.ts$' },
+      to: { path: OUTSIDE('(errors\\.ts$|gateway/(codec|limits)\\.ts$)') },
+    },
+    {
+      name: 'definitions-no-runtime-values',
+      severity: 'error',
+      comment:
+        'definition.ts and gateway-options.ts load no runtime code: their imports of ' +
+        'gateway/ are type-only.',
+      from: { path: '^src/(definition|gateway-options)\\.ts$' },
       to: { path: '^src/gateway/', dependencyTypesNot: ['type-only'] },
     },
     {
@@ -80,7 +95,9 @@ module.exports = {
         "Only bootstrap.ts may load asyncapi/ (bootstrap's `asyncapi` option).",
       from: { path: '^src/gateway/', pathNot: '^src/gateway/bootstrap\\.ts$' },
       to: {
-        path: OUTSIDE('(gateway/|websocket/|metadata\\.ts$|definition\\.ts$|errors\\.ts$)'),
+        path: OUTSIDE(
+          '(gateway/|websocket/|metadata\\.ts$|definition\\.ts$|gateway-options\\.ts$|errors\\.ts$)',
+        ),
       },
     },
     {
@@ -90,7 +107,7 @@ module.exports = {
       from: { path: '^src/gateway/bootstrap\\.ts$' },
       to: {
         path: OUTSIDE(
-          '(gateway/|websocket/|asyncapi/|metadata\\.ts$|definition\\.ts$|errors\\.ts$)',
+          '(gateway/|websocket/|asyncapi/|metadata\\.ts$|definition\\.ts$|gateway-options\\.ts$|errors\\.ts$)',
         ),
       },
     },
@@ -124,7 +141,11 @@ module.exports = {
         'asyncapi/ reads what the decorators recorded (metadata.ts, definition.ts) and the ' +
         'wire error codes (errors.ts); it never loads the runtime.',
       from: { path: '^src/asyncapi/' },
-      to: { path: OUTSIDE('(asyncapi/|metadata\\.ts$|definition\\.ts$|errors\\.ts$)') },
+      to: {
+        path: OUTSIDE(
+          '(asyncapi/|metadata\\.ts$|definition\\.ts$|gateway-options\\.ts$|errors\\.ts$)',
+        ),
+      },
     },
     {
       name: 'testing-public-entries-only',

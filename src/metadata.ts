@@ -67,7 +67,7 @@ const NOT_DTO_TYPES = new Set<unknown>([
 
 const definitions = new WeakMap<object, GatewayDefinition>();
 
-/** Records `@Gateway(path, options)`; options are copied and frozen so later edits do not leak in. */
+/** Records `@Gateway(path, options)`; `options` are what `keepGatewayOptions` kept (frozen). */
 export function recordGateway(target: Constructor, path: string, options: GatewayOptions): void {
   if (isGateway(target)) {
     throw Errors.INVALID_ARGUMENT(
@@ -75,7 +75,7 @@ export function recordGateway(target: Constructor, path: string, options: Gatewa
       'the class is decorated twice: keep one @Gateway',
     );
   }
-  const record: GatewayRecord = Object.freeze({ path, options: freezeOptions(options) });
+  const record: GatewayRecord = Object.freeze({ path, options });
   Reflect.defineMetadata(GATEWAY_KEY, record, target);
 }
 
@@ -345,18 +345,6 @@ function assertInstanceMember(target: object, member: string | symbol, decorator
 
 function className(prototype: object): string {
   return (prototype.constructor as Constructor).name;
-}
-
-function freezeOptions(options: GatewayOptions): GatewayOptions {
-  const copy: Record<string, unknown> = { ...options };
-  for (const key of ['hooks', 'limits', 'validator'] as const) {
-    if (options[key] !== undefined) copy[key] = Object.freeze({ ...options[key] });
-  }
-  for (const key of ['keepHeaders', 'allowedOrigins'] as const) {
-    if (options[key] !== undefined)
-      copy[key] = Object.freeze([...(options[key] as readonly string[])]);
-  }
-  return Object.freeze(copy) as GatewayOptions;
 }
 
 /** A Map that refuses writes once built, so the runtime cannot change a definition's handlers. */

@@ -154,7 +154,8 @@ function addRoute(app: FastifyInstance, runtime: GatewayRuntime, options: Bootst
     ...hooks,
     method: 'GET',
     url: path,
-    schema: gatewayOptions.schema,
+    // The definition's schema is frozen; Fastify marks the one it is given as visited.
+    schema: gatewayOptions.schema && { ...gatewayOptions.schema },
     onRequest: onRequest as onRequestHookHandler[] | undefined,
     websocket: true,
     handler: (socket, request) => runtime.accept(socket, request as FastifyRequest),
