@@ -147,5 +147,9 @@ export const Errors = {
     'FWG_ERR_REQUEST_NOT_INJECTABLE',
     '%s asks for the Fastify request (FASTIFY_REQUEST) in its constructor, but a singleton gateway outlives requests: use @Gateway(path, { scope: "connection" }) or take the request as an @OnConnect parameter',
   ),
+  CONSTRUCTOR_TYPES_MISSING: defineError(
+    'FWG_ERR_CONSTRUCTOR_TYPES_MISSING',
+    '%s has %s constructor parameter(s) it cannot be given: the class carries no design:paramtypes metadata (tsx and esbuild do not emit it). Compile with "emitDecoratorMetadata": true (tsc, ts-node, SWC with decoratorMetadata), or mark every constructor parameter with @inject(token) from tsyringe',
+  ),
   // (add new programmer errors above this line)
 } as const;

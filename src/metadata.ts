@@ -84,6 +84,26 @@ export function isGateway(target: unknown): boolean {
   return typeof target === 'function' && Reflect.hasOwnMetadata(GATEWAY_KEY, target);
 }
 
+/** tsyringe's metadata key for `@inject(token)` parameters (its `getParamInfo` reads it too). */
+const TSYRINGE_INJECTION_TOKENS = 'injectionTokens';
+
+/**
+ * How many of `target`'s constructor parameters cannot be injected: none when the compiler
+ * emitted `design:paramtypes` (or the constructor takes nothing); otherwise those without an
+ * `@inject(token)`. Compilers such as tsx and esbuild emit no parameter types.
+ */
+export function untypedConstructorParameters(target: Constructor): number {
+  if (target.length === 0 || Reflect.getMetadata('design:paramtypes', target) !== undefined) {
+    return 0;
+  }
+  const tokens: unknown = Reflect.getOwnMetadata(TSYRINGE_INJECTION_TOKENS, target);
+  let untyped = 0;
+  for (let index = 0; index < target.length; index++) {
+    if ((tokens as Record<number, unknown> | undefined)?.[index] === undefined) untyped++;
+  }
+  return untyped;
+}
+
 /**
  * Records a handler method. `decorator` names the decorator in error messages. Throws for
  * static, symbol-named or non-method members, which the runtime cannot call per instance.
