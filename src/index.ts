@@ -16,8 +16,9 @@ export {
   type OnMessageOptions,
 } from './decorators';
 export { bootstrap, type BootstrapOptions } from './gateway/bootstrap';
-export { Connection } from './gateway/connection';
-export { GatewayServer, BroadcastOperator } from './gateway/gateway-server';
+export { fastifyWsGateway, type FastifyWsGatewayOptions } from './gateway/plugin';
+export { Connection, type ConnectionHost } from './gateway/connection';
+export { GatewayServer, BroadcastOperator, type BroadcastTarget } from './gateway/gateway-server';
 export { FASTIFY_REQUEST } from './gateway/container';
 export {
   WsException,
@@ -26,9 +27,18 @@ export {
   CloseCode,
   Errors,
   GatewayError,
+  type ErrorCause,
+  type GatewayErrorClass,
 } from './errors';
 export { DEFAULT_LIMITS, type Limits } from './gateway/limits';
-export type { Codec, DecodeResult, InboundFrame, OutboundFrame } from './gateway/codec';
+export type {
+  Codec,
+  DecodeFailure,
+  DecodeResult,
+  InboundFrame,
+  OutboundFrame,
+} from './gateway/codec';
+export { jsonCodec } from './gateway/json-codec';
 export { MemoryAdapter } from './gateway/memory-adapter';
 export type { AdapterChannel, AdapterLink, Broadcast, GatewayAdapter } from './gateway/adapter';
 export type { ValidationDetail } from './gateway/validation';
@@ -37,6 +47,7 @@ export type {
   GatewayDefinition,
   GatewayHooks,
   GatewayOptions,
+  GatewaySchema,
   Guard,
   GuardContext,
   HandlerDefinition,
