@@ -1,6 +1,7 @@
 /**
- * Browser entry of the client (bundled to `dist/client/browser.js`): the same API as
- * `fastify-ws-gateway/client`, with the browser's own `WebSocket` and no Node code.
+ * Browser entry of the client (bundled to `dist/client/browser.js`, the `browser` condition of
+ * `fastify-ws-gateway/client`): the same API as the Node entry, with the browser's own
+ * `WebSocket` and no Node code (never `ws`).
  */
 import { connectWith, type ConnectOptions } from './connect';
 import type { UntypedEvents } from './types';
@@ -17,4 +18,4 @@ export function connect<E = UntypedEvents>(url: string, options: ConnectOptions 
   return connectWith<E>(url, options, () => globalThis.WebSocket);
 }
 
-export { ClientErrorCode, isWsClientError, WsClientError } from './ws-client-error';
+export * from './entry-exports';

@@ -87,7 +87,7 @@ export async function connectGateway<E = UntypedEvents>(
             push: (event, payload) => inbox.deliver(event, payload),
             unreadable: () =>
               inbox.deliver('error', {
-                code: ClientErrorCode.BadFrame,
+                code: ClientErrorCode.UnreadableFrame,
                 message: 'The server sent a frame that is not a JSON object with a string "event"',
               } satisfies ErrorFrameData),
           });
