@@ -2,7 +2,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyUpstream from '@fastify/websocket';
 import { IsString } from 'class-validator';
 import { Gateway, OnMessage, MessageBody, bootstrap, fastifyWebsocket } from 'fastify-ws-gateway';
-import { TestClient, listen } from './support/ws-client';
+import { listen } from '../support/network';
+import { TestClient } from '../support/test-client';
 
 class TextDto {
   @IsString() text!: string;

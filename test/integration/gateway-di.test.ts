@@ -13,7 +13,9 @@ import {
   FASTIFY_REQUEST,
   bootstrap,
 } from 'fastify-ws-gateway';
-import { TestClient, listen, until } from './support/ws-client';
+import { listen } from '../support/network';
+import { TestClient } from '../support/test-client';
+import { until } from '../support/waiting';
 
 @injectable()
 class Greeter {

@@ -22,7 +22,9 @@ import {
   type Codec,
   type Connection,
 } from 'fastify-ws-gateway';
-import { TestClient, deferred, listen } from './support/ws-client';
+import { listen } from '../support/network';
+import { TestClient } from '../support/test-client';
+import { deferred } from '../support/waiting';
 
 class AddressDto {
   @IsString() @Length(2, 40) city!: string;
