@@ -92,8 +92,8 @@ module.exports = {
       comment:
         'gateway/ builds on metadata.ts, definition.ts, errors.ts and websocket/; it never ' +
         'loads decorators, the separate entries (redis, testing, client) or the main entry. ' +
-        "Only bootstrap.ts may load asyncapi/ (bootstrap's `asyncapi` option).",
-      from: { path: '^src/gateway/', pathNot: '^src/gateway/bootstrap\\.ts$' },
+        "Only bootstrap.ts and asyncapi-route.ts (bootstrap's `asyncapi` option) may load asyncapi/.",
+      from: { path: '^src/gateway/', pathNot: '^src/gateway/(bootstrap|asyncapi-route)\\.ts$' },
       to: {
         path: OUTSIDE(
           '(gateway/|websocket/|metadata\\.ts$|definition\\.ts$|gateway-options\\.ts$|errors\\.ts$)',
@@ -103,8 +103,8 @@ module.exports = {
     {
       name: 'bootstrap-not-upward',
       severity: 'error',
-      comment: 'bootstrap.ts: as the rest of gateway/, plus asyncapi/.',
-      from: { path: '^src/gateway/bootstrap\\.ts$' },
+      comment: 'bootstrap.ts and asyncapi-route.ts: as the rest of gateway/, plus asyncapi/.',
+      from: { path: '^src/gateway/(bootstrap|asyncapi-route)\\.ts$' },
       to: {
         path: OUTSIDE(
           '(gateway/|websocket/|asyncapi/|metadata\\.ts$|definition\\.ts$|gateway-options\\.ts$|errors\\.ts$)',

@@ -13,10 +13,12 @@ export {
   Query,
   Req,
   UseGuards,
+  Emits,
   type OnMessageOptions,
 } from './decorators';
 export { bootstrap, type BootstrapOptions } from './gateway/bootstrap';
 export { fastifyWsGateway, type FastifyWsGatewayOptions } from './gateway/plugin';
+export type { AsyncApiRouteOptions } from './gateway/asyncapi-route';
 export { Connection, type ConnectionHost } from './gateway/connection';
 export { GatewayServer, BroadcastOperator, type BroadcastTarget } from './gateway/gateway-server';
 export { FASTIFY_REQUEST } from './gateway/container';
