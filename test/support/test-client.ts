@@ -174,15 +174,19 @@ export class TestClient {
     const found = new Promise<T>((resolve, reject) => {
       check = () => {
         const value = probe();
-        if (value !== undefined) resolve(value);
-        else if (label !== undefined && this.closedWith) {
+        // Settled waiters leave at once: a probe that takes a frame must not run again.
+        if (value !== undefined) {
+          this.waiters.delete(check);
+          resolve(value);
+        } else if (label !== undefined && this.closedWith) {
+          this.waiters.delete(check);
           reject(new Error(`${label}: closed with ${this.closedWith.code} first`));
         }
       };
     });
     this.waiters.add(check);
     check();
-    return found.finally(() => this.waiters.delete(check));
+    return found;
   }
 
   private record(data: RawData, isBinary: boolean): void {
