@@ -123,7 +123,7 @@ export const Errors = {
   ),
   DUPLICATE_PATH: defineError(
     'FWG_ERR_DUPLICATE_PATH',
-    'Gateways %s and %s both use path "%s": give each gateway its own path',
+    '%s cannot serve path "%s", which another route already serves (%s): give each gateway its own path',
   ),
   BODY_NOT_VALIDATED: defineError(
     'FWG_ERR_BODY_NOT_VALIDATED',

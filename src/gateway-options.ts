@@ -89,8 +89,14 @@ export const GATEWAY_OPTIONS = {
           : undefined,
     frozenList,
   ),
-  /** Origins allowed to upgrade (exact match of the `Origin` header); others get 403. Default any. */
-  allowedOrigins: row<readonly string[]>(mustBe('an array of strings', isStringList), frozenList),
+  /**
+   * Origins allowed to upgrade: exact `Origin` values, or `'*'` for any; others get 403.
+   * Default: only an `Origin` whose host is the request's own (clients without `Origin` pass).
+   */
+  allowedOrigins: row<readonly string[] | '*'>(
+    mustBe("an array of strings or '*'", (value) => value === '*' || isStringList(value)),
+    (value) => (value === '*' ? value : frozenList(value)),
+  ),
   /** class-validator options merged over the defaults (whitelist, forbidNonWhitelisted, forbidUnknownValues). */
   validator: row<ValidatorOptions>(mustBe('an object', isRecord), frozenRecord),
 };

@@ -37,6 +37,8 @@ export class ConnectionSession implements DispatchSession, SocketSession, Heartb
   private paused = false;
   private limiter: RateLimiter | null | undefined;
   private connectTimer: NodeJS.Timeout | undefined;
+  /** When `@OnConnect` must have finished (`Date.now()` time): the upgrade's deadline. */
+  private connectDeadline = Infinity;
 
   constructor(
     readonly runtime: SessionHost,
@@ -44,8 +46,11 @@ export class ConnectionSession implements DispatchSession, SocketSession, Heartb
     private readonly requestId: string,
   ) {}
 
-  /** Runs in the tick the socket opened: listeners first, then `@OnConnect`. */
-  start(request: FastifyRequest): void {
+  /**
+   * Runs in the tick the socket opened: listeners first, then `@OnConnect`, which must finish
+   * by `deadline` (the upgrade request's, so the hooks' time counts).
+   */
+  start(request: FastifyRequest, deadline: number): void {
     const { runtime, connection } = this;
     listenTo(connection.socket, this);
     runtime.registry.add(connection);
@@ -63,6 +68,7 @@ export class ConnectionSession implements DispatchSession, SocketSession, Heartb
     }
     this.request = request;
     this.backlog = [];
+    this.connectDeadline = deadline;
     this.connectFrom(0);
   }
 
@@ -168,9 +174,8 @@ export class ConnectionSession implements DispatchSession, SocketSession, Heartb
         this.connectPending = true;
         this.runtime.pending++;
         // Only an async @OnConnect needs the deadline; synchronous ones are done already.
-        const { connectTimeoutMs } = this.runtime.limits;
-        if (this.connectTimer === undefined && connectTimeoutMs !== Infinity) {
-          const delay = timerDelay(connectTimeoutMs);
+        if (this.connectTimer === undefined && this.connectDeadline !== Infinity) {
+          const delay = timerDelay(Math.max(0, this.connectDeadline - Date.now()));
           this.connectTimer = setTimeout(() => this.connectTimedOut(), delay).unref();
         }
         Promise.resolve(result).then(

@@ -24,6 +24,7 @@ import { RoomRegistry } from './room-registry';
 import type { SessionHost } from './session-types';
 import { timerDelay } from './timer-delay';
 import { reportContract } from './contract-probe';
+import type { ConnectDeadline } from './upgrade-admission';
 
 /** Everything one gateway's runtime is built from, resolved by `bootstrap()`. */
 export interface GatewayRuntimeOptions {
@@ -53,6 +54,8 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget, SessionH
   readonly onClose: readonly CompiledHandler[];
   /** Whether connections keep their upgrade request after `@OnConnect`. */
   readonly keepRequest: boolean;
+  /** Each upgrade's connect deadline, from its first route hook until the socket opens. */
+  readonly deadlines = new WeakMap<FastifyRequest, ConnectDeadline>();
   /** Set by the drain on shutdown: frames are no longer handled. */
   draining = false;
   /** Async handlers (and `@OnConnect`s) running, over all connections. */
@@ -97,6 +100,8 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget, SessionH
 
   /** The websocket route handler: runs in the tick the socket opened. */
   accept(socket: WebSocket, request: FastifyRequest): void {
+    const deadline = this.deadlines.get(request);
+    deadline?.cancel();
     reportContract(request.raw, this.definition);
     const connection = new Connection(
       this,
@@ -105,7 +110,15 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget, SessionH
       copyRecord(request.query),
       this.pickHeaders(request),
     );
-    new ConnectionSession(this, connection, request.id).start(request);
+    new ConnectionSession(this, connection, request.id).start(request, deadline?.at ?? Infinity);
+  }
+
+  /** The upgrade's hooks outlived `connectTimeoutMs`: it is answered 503 (a server fault). */
+  setupTimedOut(request: FastifyRequest): void {
+    this.log.error(
+      { reqId: request.id },
+      `${this.name}: the upgrade's hooks did not finish within connectTimeoutMs (${this.limits.connectTimeoutMs} ms); answering 503`,
+    );
   }
 
   /** The gateway instance serving `connection`: the singleton, or a fresh connection-scoped one. */

@@ -51,6 +51,10 @@ describe('GATEWAY_OPTIONS', () => {
     expect(kept.schema?.querystring).toBe(VALID.schema.querystring);
   });
 
+  it("keeps allowedOrigins '*' as it is", () => {
+    expect(keep({ allowedOrigins: '*' }).allowedOrigins).toBe('*');
+  });
+
   it('keeps the codec itself, which may hold state', () => {
     expect(keep({ codec: jsonCodec }).codec).toBe(jsonCodec);
   });

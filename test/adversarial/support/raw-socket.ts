@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { rawUpgrade } from '../../support/network';
 
 export const Opcode = { Text: 0x1, Binary: 0x2, Close: 0x8, Ping: 0x9, Pong: 0xa } as const;
 
@@ -42,4 +43,23 @@ export function closeCodeIn(bytes: Buffer): number | undefined {
     offset = start + length;
   }
   return undefined;
+}
+
+/**
+ * Sends a websocket upgrade for `path` with exactly `headers` (no Host unless given) and
+ * resolves with everything received until the server closed the connection.
+ */
+export async function rawUpgradeAnswer(
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+): Promise<string> {
+  const { socket } = await rawUpgrade(port, path, { headers, upgraded: false });
+  let text = '';
+  socket.on('data', (chunk: Buffer) => {
+    text += chunk.toString('latin1');
+    // A 101 keeps the connection open: the answer is complete with its head.
+    if (text.startsWith('HTTP/1.1 101') && text.includes('\r\n\r\n')) socket.destroy();
+  });
+  return new Promise((resolve) => socket.once('close', () => resolve(text)));
 }
