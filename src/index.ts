@@ -16,11 +16,11 @@ export {
   Emits,
   type OnMessageOptions,
 } from './decorators';
-export type { Guard, GuardContext } from './gateway/guards';
 export { bootstrap, type BootstrapOptions } from './gateway/bootstrap';
+export { fastifyWsGateway, type FastifyWsGatewayOptions } from './gateway/plugin';
 export type { AsyncApiRouteOptions } from './gateway/asyncapi-route';
-export { Connection } from './gateway/connection';
-export { GatewayServer, BroadcastOperator } from './gateway/gateway-server';
+export { Connection, type ConnectionHost } from './gateway/connection';
+export { GatewayServer, BroadcastOperator, type BroadcastTarget } from './gateway/gateway-server';
 export { FASTIFY_REQUEST } from './gateway/container';
 export {
   WsException,
@@ -29,9 +29,18 @@ export {
   CloseCode,
   Errors,
   GatewayError,
+  type ErrorCause,
+  type GatewayErrorClass,
 } from './errors';
 export { DEFAULT_LIMITS, type Limits } from './gateway/limits';
-export type { Codec, DecodeResult, InboundFrame, OutboundFrame } from './gateway/codec';
+export type {
+  Codec,
+  DecodeFailure,
+  DecodeResult,
+  InboundFrame,
+  OutboundFrame,
+} from './gateway/codec';
+export { jsonCodec } from './gateway/json-codec';
 export { MemoryAdapter } from './gateway/memory-adapter';
 export type { AdapterChannel, AdapterLink, Broadcast, GatewayAdapter } from './gateway/adapter';
 export type { ValidationDetail } from './gateway/validation';
@@ -40,6 +49,9 @@ export type {
   GatewayDefinition,
   GatewayHooks,
   GatewayOptions,
+  GatewaySchema,
+  Guard,
+  GuardContext,
   HandlerDefinition,
   ParamDefinition,
 } from './definition';

@@ -8,13 +8,13 @@ import type {
   Constructor,
   GatewayDefinition,
   GatewayOptions,
+  Guard,
   HandlerDefinition,
   HandlerKind,
   ParamDefinition,
   ParamSource,
 } from './definition';
 import { Errors, WireErrorCode } from './errors';
-import type { Guard } from './gateway/guards';
 
 const GATEWAY_KEY = Symbol('fastify-ws-gateway:gateway');
 const HANDLERS_KEY = Symbol('fastify-ws-gateway:handlers');
@@ -79,7 +79,7 @@ export const WIRE_ERROR_CODES: readonly string[] = Object.freeze(Object.values(W
 
 const definitions = new WeakMap<object, GatewayDefinition>();
 
-/** Records `@Gateway(path, options)`; options are copied and frozen so later edits do not leak in. */
+/** Records `@Gateway(path, options)`; `options` are what `keepGatewayOptions` kept (frozen). */
 export function recordGateway(target: Constructor, path: string, options: GatewayOptions): void {
   if (isGateway(target)) {
     throw Errors.INVALID_ARGUMENT(
@@ -87,13 +87,33 @@ export function recordGateway(target: Constructor, path: string, options: Gatewa
       'the class is decorated twice: keep one @Gateway',
     );
   }
-  const record: GatewayRecord = Object.freeze({ path, options: freezeOptions(options) });
+  const record: GatewayRecord = Object.freeze({ path, options });
   Reflect.defineMetadata(GATEWAY_KEY, record, target);
 }
 
 /** True when `target` is a class decorated with `@Gateway` itself (a subclass needs its own). */
 export function isGateway(target: unknown): boolean {
   return typeof target === 'function' && Reflect.hasOwnMetadata(GATEWAY_KEY, target);
+}
+
+/** tsyringe's metadata key for `@inject(token)` parameters (its `getParamInfo` reads it too). */
+const TSYRINGE_INJECTION_TOKENS = 'injectionTokens';
+
+/**
+ * How many of `target`'s constructor parameters cannot be injected: none when the compiler
+ * emitted `design:paramtypes` (or the constructor takes nothing); otherwise those without an
+ * `@inject(token)`. Compilers such as tsx and esbuild emit no parameter types.
+ */
+export function untypedConstructorParameters(target: Constructor): number {
+  if (target.length === 0 || Reflect.getMetadata('design:paramtypes', target) !== undefined) {
+    return 0;
+  }
+  const tokens: unknown = Reflect.getOwnMetadata(TSYRINGE_INJECTION_TOKENS, target);
+  let untyped = 0;
+  for (let index = 0; index < target.length; index++) {
+    if ((tokens as Record<number, unknown> | undefined)?.[index] === undefined) untyped++;
+  }
+  return untyped;
 }
 
 /**
@@ -410,17 +430,6 @@ function assertInstanceMember(target: object, member: string | symbol, decorator
 
 function className(prototype: object): string {
   return (prototype.constructor as Constructor).name;
-}
-
-function freezeOptions(options: GatewayOptions): GatewayOptions {
-  const copy: Record<string, unknown> = { ...options };
-  for (const key of ['hooks', 'limits', 'validator'] as const) {
-    if (options[key] !== undefined) copy[key] = Object.freeze({ ...options[key] });
-  }
-  for (const key of ['keepHeaders', 'allowedOrigins'] as const) {
-    if (Array.isArray(options[key])) copy[key] = Object.freeze([...(options[key] as string[])]);
-  }
-  return Object.freeze(copy) as GatewayOptions;
 }
 
 /** A Map that refuses writes once built, so the runtime cannot change a definition's handlers. */

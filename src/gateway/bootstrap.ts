@@ -161,7 +161,8 @@ function addRoute(app: FastifyInstance, runtime: GatewayRuntime, options: Bootst
       ...hooks,
       method: 'GET',
       url: path,
-      schema,
+      // The definition's schema is frozen; Fastify marks the one it is given as visited.
+      schema: schema && { ...schema },
       // Admission first: the deadline starts, a foreign origin is refused before any user hook.
       onRequest: [
         ...connectDeadline(connectTimeoutMs, runtime.deadlines, (request) =>
@@ -181,9 +182,7 @@ function addRoute(app: FastifyInstance, runtime: GatewayRuntime, options: Bootst
   } catch (error) {
     // Fastify's own conflict check also catches non-exact duplicates ("/a/:x" and "/a/:y").
     if ((error as { code?: string }).code !== 'FST_ERR_DUPLICATED_ROUTE') throw error;
-    throw Object.assign(Errors.DUPLICATE_PATH(name, path, (error as Error).message), {
-      cause: error,
-    });
+    throw Errors.DUPLICATE_PATH(name, path, (error as Error).message, { cause: error });
   }
 }
 

@@ -22,6 +22,7 @@ import { wireErrorFrame, writePayload } from './outbound';
 import { RateLimiter } from './rate-limiter';
 import { RoomRegistry } from './room-registry';
 import { sessionOf } from './session-listeners';
+import type { SessionHost } from './session-types';
 import { timerDelay } from './timer-delay';
 import { reportContract } from './contract-probe';
 import type { ConnectDeadline } from './upgrade-admission';
@@ -40,7 +41,7 @@ export interface GatewayRuntimeOptions {
  * One gateway in one app: its compiled handlers, connections, rooms, broadcaster, adapter
  * link and shutdown drain. Connections share it; per-connection state lives in the session.
  */
-export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
+export class GatewayRuntime implements ConnectionHost, BroadcastTarget, SessionHost {
   readonly name: string;
   readonly definition: GatewayDefinition;
   readonly limits: Readonly<Limits>;

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { bootstrap } from 'fastify-ws-gateway';
 import { buildChatApp } from '../../samples/chat/app';
 import { EchoGateway } from '../../samples/echo/echo.gateway';
-import { TestClient, listen } from './support/ws-client';
+import { listen } from '../support/network';
+import { TestClient } from '../support/test-client';
 
 describe('samples', () => {
   let app: FastifyInstance;
@@ -70,7 +71,7 @@ describe('samples', () => {
       event: 'joined',
       data: { members: 1 },
     });
-    expect(elsewhere.frames).toEqual([]);
+    expect(elsewhere.unread).toEqual([]);
     await Promise.all([ada.close(), elsewhere.close()]);
   });
 
