@@ -24,11 +24,7 @@ describe('GatewayServer and its operators', () => {
     const server = new GatewayServer(target);
     const muted = new Connection({} as ConnectionHost, {} as WebSocket, {}, {}, {});
     const red = server.to('red');
-    red
-      .to(['blue', 'green'])
-      .except('muted')
-      .except(muted)
-      .emit('x');
+    red.to(['blue', 'green']).except('muted').except(muted).emit('x');
     red.emit('y');
     server.emit('z');
     expect(broadcasts).toEqual([
