@@ -13,10 +13,12 @@ export {
   Query,
   Req,
   UseGuards,
+  Emits,
   type OnMessageOptions,
 } from './decorators';
 export type { Guard, GuardContext } from './gateway/guards';
 export { bootstrap, type BootstrapOptions } from './gateway/bootstrap';
+export type { AsyncApiRouteOptions } from './gateway/asyncapi-route';
 export { Connection } from './gateway/connection';
 export { GatewayServer, BroadcastOperator } from './gateway/gateway-server';
 export { FASTIFY_REQUEST } from './gateway/container';

@@ -8,3 +8,4 @@ export { Param } from './param';
 export { Query } from './query';
 export { Req } from './req';
 export { UseGuards } from './use-guards';
+export { Emits } from './emits';

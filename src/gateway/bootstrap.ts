@@ -12,6 +12,7 @@ import type { Codec } from './codec';
 import { GatewayRuntime } from './gateway-runtime';
 import { jsonCodec } from './json-codec';
 import { resolveLimits, type Limits } from './limits';
+import { addAsyncApiRoute, type AsyncApiRouteOptions } from './asyncapi-route';
 
 /** Options of `bootstrap(app, gateways, options)`; each gateway's own options win over these. */
 export interface BootstrapOptions {
@@ -29,6 +30,8 @@ export interface BootstrapOptions {
   readonly validator?: ValidatorOptions;
   /** Frame codec for gateways without their own; JSON by default. */
   readonly codec?: Codec;
+  /** Serve the gateways' AsyncAPI document as JSON on `GET path` (see `fastify-ws-gateway/asyncapi`). */
+  readonly asyncapi?: AsyncApiRouteOptions;
 }
 
 interface PluginOptions {
@@ -84,6 +87,7 @@ async function registerGateways(app: FastifyInstance, { gateways, options }: Plu
   }
   const paths = runtimes.map((runtime) => routePath(app.prefix, runtime.definition.path));
   for (const runtime of runtimes) addRoute(app, runtime, options);
+  if (options.asyncapi !== undefined) addAsyncApiRoute(app, definitions, options.asyncapi);
 
   const adapter = options.adapter ?? new MemoryAdapter();
   app.addHook('onReady', async () => {

@@ -8,5 +8,6 @@ export {
   type GatewayTestClient,
 } from './connect-gateway';
 export type { CloseResult } from './frame-inbox';
+export { UndeclaredEventError } from './contract-check';
 export type { ErrorFrameData } from '../client/frames';
 export { isWsClientError, WsClientError, ClientErrorCode } from '../client/ws-client-error';
