@@ -78,6 +78,43 @@ export class GatewayError extends Error {
   }
 }
 
+/** A process's answer to a cluster-wide operation (see `ClusterTimeoutError.answers`). */
+export type ClusterAnswerLike =
+  | { readonly node: string; readonly ok: true; readonly value: unknown }
+  | {
+      readonly node: string;
+      readonly ok: false;
+      readonly error: { readonly name: string; readonly message: string };
+    };
+
+/**
+ * A cluster-wide operation (`fetchAll`, `joinAll`, `leaveAll`, `disconnectAll`,
+ * `serverSideEmit`) that some live process did not answer within `clusterTimeoutMs`.
+ *
+ * @example
+ * try {
+ *   await server.serverSideEmit('reload', {});
+ * } catch (error) {
+ *   if (error instanceof ClusterTimeoutError) log.warn({ missing: error.missing }, 'some nodes did not reload');
+ * }
+ */
+export class ClusterTimeoutError extends Error {
+  constructor(
+    /** The operation, e.g. `serverSideEmit("reload")`. */
+    readonly operation: string,
+    /** Node ids of the processes that did not answer. */
+    readonly missing: readonly string[],
+    /** The answers that came, this process's own first where it takes part. */
+    readonly answers: readonly ClusterAnswerLike[],
+    timeoutMs: number,
+  ) {
+    super(
+      `${operation}: ${missing.length} process(es) did not answer within clusterTimeoutMs (${timeoutMs} ms): ${missing.join(', ')}; ${answers.length} answer(s) came`,
+    );
+    this.name = 'ClusterTimeoutError';
+  }
+}
+
 export interface GatewayErrorFactory {
   readonly code: string;
   readonly message: string;
@@ -134,6 +171,10 @@ export const Errors = {
   REQUEST_NOT_INJECTABLE: defineError(
     'FWG_ERR_REQUEST_NOT_INJECTABLE',
     '%s asks for the Fastify request (FASTIFY_REQUEST) in its constructor, but a singleton gateway outlives requests: use @Gateway(path, { scope: "connection" }) or take the request as an @OnConnect parameter',
+  ),
+  DUPLICATE_SERVER_EVENT: defineError(
+    'FWG_ERR_DUPLICATE_SERVER_EVENT',
+    '%s has two @OnServerEvent handlers for event "%s" (%s and %s): keep one handler per event',
   ),
   // (add new programmer errors above this line)
 } as const;

@@ -14,6 +14,7 @@ export {
   Req,
   UseGuards,
   Emits,
+  OnServerEvent,
   type OnMessageOptions,
 } from './decorators';
 export type { Guard, GuardContext } from './gateway/guards';
@@ -21,6 +22,7 @@ export { bootstrap, type BootstrapOptions } from './gateway/bootstrap';
 export type { AsyncApiRouteOptions } from './gateway/asyncapi-route';
 export { Connection } from './gateway/connection';
 export { GatewayServer, BroadcastOperator } from './gateway/gateway-server';
+export type { RemoteConnection } from './gateway/gateway-cluster';
 export { FASTIFY_REQUEST } from './gateway/container';
 export {
   WsException,
@@ -29,11 +31,25 @@ export {
   CloseCode,
   Errors,
   GatewayError,
+  ClusterTimeoutError,
 } from './errors';
 export { DEFAULT_LIMITS, type Limits } from './gateway/limits';
 export type { Codec, DecodeResult, InboundFrame, OutboundFrame } from './gateway/codec';
 export { MemoryAdapter } from './gateway/memory-adapter';
-export type { AdapterChannel, AdapterLink, Broadcast, GatewayAdapter } from './gateway/adapter';
+export type {
+  AdapterChannel,
+  AdapterLink,
+  Broadcast,
+  GatewayAdapter,
+  ClusterAdapter,
+  ClusterAnswer,
+  ClusterChannel,
+  ClusterErrorInfo,
+  ClusterLink,
+  ClusterReplies,
+  ClusterRequest,
+  ClusterSelection,
+} from './gateway/adapter';
 export type { ValidationDetail } from './gateway/validation';
 export type {
   Constructor,
