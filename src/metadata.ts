@@ -224,8 +224,8 @@ export function recordServerEvent(
     );
   }
   const own =
-    (Reflect.getOwnMetadata(SERVER_EVENTS_KEY, target) as readonly ServerEventRecord[] | undefined) ??
-    [];
+    (Reflect.getOwnMetadata(SERVER_EVENTS_KEY, target) as
+      readonly ServerEventRecord[] | undefined) ?? [];
   Reflect.defineMetadata(
     SERVER_EVENTS_KEY,
     Object.freeze([...own, Object.freeze({ event, member: name })]),

@@ -66,7 +66,11 @@ export class GatewayCluster {
    * Runs `request` on every process serving the path (this one first, when `here`); resolves
    * with every answer, or rejects with a `ClusterTimeoutError` naming the processes that gave none.
    */
-  async request(request: ClusterRequest, operation: string, here: boolean): Promise<ClusterAnswer[]> {
+  async request(
+    request: ClusterRequest,
+    operation: string,
+    here: boolean,
+  ): Promise<ClusterAnswer[]> {
     const remote = this.link?.request(request) ?? Promise.resolve({ answers: [], missing: [] });
     const answers: ClusterAnswer[] = [];
     if (here) answers.push(await settle(this.node, () => this.answer(request, this.node)));
@@ -99,7 +103,7 @@ export class GatewayCluster {
       return Promise.resolve(members.map((conn) => this.describe(conn)));
     }
     if (request.op === 'disconnect') {
-      for (const conn of members) conn.close(request.code, request.reason);
+      for (const conn of members) conn.close(request.code ?? 1000, request.reason);
     } else {
       for (const conn of members) {
         if (request.op === 'join') conn.join(request.room);
@@ -107,11 +111,6 @@ export class GatewayCluster {
       }
     }
     return Promise.resolve(members.length);
-  }
-
-  /** This process's node id for the gateway path (shown in `fetchAll()` results). */
-  get nodeId(): string {
-    return this.node;
   }
 
   private select(selection: ClusterSelection): Connection[] {

@@ -14,7 +14,11 @@ export interface BroadcastTarget {
   ): void;
   fetchConnections(room?: string): Connection[];
   /** Runs `request` on every process (this one too when `here`); rejects with `ClusterTimeoutError`. */
-  clusterRequest(request: ClusterRequest, operation: string, here: boolean): Promise<ClusterAnswer[]>;
+  clusterRequest(
+    request: ClusterRequest,
+    operation: string,
+    here: boolean,
+  ): Promise<ClusterAnswer[]>;
 }
 
 const NONE: readonly string[] = Object.freeze([]);
@@ -88,13 +92,19 @@ export class BroadcastOperator {
   /** Makes every selected connection, on every process, join `room`. */
   async joinAll(room: string): Promise<void> {
     checkRoom('joinAll', room);
-    await this.run({ op: 'join', selection: this.selection(), room }, `joinAll(${JSON.stringify(room)})`);
+    await this.run(
+      { op: 'join', selection: this.selection(), room },
+      `joinAll(${JSON.stringify(room)})`,
+    );
   }
 
   /** Makes every selected connection, on every process, leave `room`. */
   async leaveAll(room: string): Promise<void> {
     checkRoom('leaveAll', room);
-    await this.run({ op: 'leave', selection: this.selection(), room }, `leaveAll(${JSON.stringify(room)})`);
+    await this.run(
+      { op: 'leave', selection: this.selection(), room },
+      `leaveAll(${JSON.stringify(room)})`,
+    );
   }
 
   /**
@@ -105,7 +115,9 @@ export class BroadcastOperator {
     checkClose(code, reason);
     const request: ClusterRequest = { op: 'disconnect', selection: this.selection() };
     await this.run(
-      code === undefined ? request : { ...request, code, ...(reason === undefined ? {} : { reason }) },
+      code === undefined
+        ? request
+        : { ...request, code, ...(reason === undefined ? {} : { reason }) },
       'disconnectAll()',
     );
   }

@@ -79,7 +79,9 @@ function ask(
     const done = () =>
       resolve({
         answers: [...answers],
-        missing: others.filter((peer) => !answers.some((a) => a.node === peer.node)).map((peer) => peer.node),
+        missing: others
+          .filter((peer) => !answers.some((a) => a.node === peer.node))
+          .map((peer) => peer.node),
       });
     if (waiting === 0) {
       done();

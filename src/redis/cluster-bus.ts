@@ -95,7 +95,11 @@ export class ClusterBus {
   }
 
   /** Sends `request` to `peers` and collects their answers until all came or `timeoutMs` passed. */
-  call(route: ClusterRoute, peers: readonly string[], request: ClusterRequest): Promise<ClusterReplies> {
+  call(
+    route: ClusterRoute,
+    peers: readonly string[],
+    request: ClusterRequest,
+  ): Promise<ClusterReplies> {
     this.stats.requests++;
     const c = ++this.lastCall;
     return new Promise((resolve) => {
@@ -109,7 +113,14 @@ export class ClusterBus {
       };
       const timer = setTimeout(finish, route.timeoutMs);
       this.calls.set(c, { waiting, answers, finish });
-      this.publish(route.names.requests, { v: 1, t: 'req', n: this.node, c, to: peers, r: request });
+      this.publish(route.names.requests, {
+        v: 1,
+        t: 'req',
+        n: this.node,
+        c,
+        to: peers,
+        r: request,
+      });
     });
   }
 
@@ -133,7 +144,7 @@ export class ClusterBus {
     this.logged.malformed = true;
     route.channel.log.warn(
       { path: route.channel.path, sample: text.slice(0, 80) },
-      'RedisAdapter: skipped a cluster message not in this adapter\'s format (another app on the same prefix, or another version); further ones are only counted in clusterStats().malformed',
+      "RedisAdapter: skipped a cluster message not in this adapter's format (another app on the same prefix, or another version); further ones are only counted in clusterStats().malformed",
     );
   }
 
@@ -210,10 +221,7 @@ export class ClusterRoute implements ClusterLink {
     this.closed = true;
     clearInterval(this.timer);
     this.bus.publish(this.names.requests, { v: 1, t: 'bye', n: this.node });
-    await Promise.all([
-      this.bus.context.subscriptions.remove(this.reader),
-      this.bus.detach(this),
-    ]);
+    await Promise.all([this.bus.context.subscriptions.remove(this.reader), this.bus.detach(this)]);
   }
 
   private beat(): void {
