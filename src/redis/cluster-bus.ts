@@ -182,7 +182,6 @@ export class ClusterRoute implements ClusterLink {
   private readonly reader: SubscriptionReader;
   private readonly heartbeat: number;
   private readonly timer: NodeJS.Timeout;
-  private closed = false;
 
   constructor(
     private readonly bus: ClusterBus,
@@ -217,8 +216,6 @@ export class ClusterRoute implements ClusterLink {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
     clearInterval(this.timer);
     this.bus.publish(this.names.requests, { v: 1, t: 'bye', n: this.node });
     await Promise.all([this.bus.context.subscriptions.remove(this.reader), this.bus.detach(this)]);
