@@ -256,8 +256,8 @@ describe('cluster-wide operations with the in-memory adapter', () => {
       const [one, two, three_] = await three(300);
       slowServer = three_.server;
       // `from` in an answer is the asking app's node id: learn the third app's.
-      const [{ value }] = await three_.server.serverSideEmit('count', { add: 0 });
-      const threeNode = (value as { from: string }).from;
+      const [first] = await three_.server.serverSideEmit('count', { add: 0 });
+      const threeNode = (first as { value: { from: string } }).value.from;
       const started = Date.now();
       const error = (await one.server
         .serverSideEmit('slow')
