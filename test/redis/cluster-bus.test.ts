@@ -164,6 +164,15 @@ describeRedis(
       // No timeout: the closed process was dropped from the call; the other one answered.
       expect(await call).toEqual([{ node: expect.any(String), ok: true, value: 'released' }]);
       expect(Date.now() - started).toBeLessThan(TIMEOUT_MS);
+
+      // The last process a call waits for closes: the call ends at once, with no answers.
+      const last = one.server.serverSideEmit('slow');
+      await eventually(async () => held.release.length === 1);
+      const closedAt = Date.now();
+      await two.app.close();
+      nodes.splice(nodes.indexOf(two), 1);
+      expect(await last).toEqual([]);
+      expect(Date.now() - closedAt).toBeLessThan(TIMEOUT_MS);
     });
 
     it('counts and logs once: malformed messages, answers to calls that timed out or did not ask that process', async () => {
