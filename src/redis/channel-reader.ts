@@ -35,7 +35,7 @@ const CLOSED = 4;
  */
 export class ChannelReader {
   private epoch: string | undefined;
-  /** The next offset to deliver; 0 until the channel's head is known (then: the first frame heard). */
+  /** The next offset to deliver; 0 until the channel's head is known (never 0 once live). */
   private next = 0;
   /** Highest offset heard live in the current epoch. */
   private heard = 0;
@@ -113,7 +113,6 @@ export class ChannelReader {
       return;
     }
     if (frame.epoch !== this.epoch) this.newEpoch(frame.epoch);
-    if (this.next === 0) this.next = frame.offset;
     this.heard = Math.max(this.heard, frame.offset);
     if (frame.offset === this.next) this.take(frame, false);
     else if (frame.offset > this.next) void this.read();
@@ -146,7 +145,6 @@ export class ChannelReader {
         }
         if (epoch !== null && epoch !== this.epoch) {
           this.newEpoch(epoch);
-          this.next = 1;
           this.again = true;
           continue;
         }
@@ -167,8 +165,7 @@ export class ChannelReader {
   }
 
   private fromHistory(id: string, fields: string[]): void {
-    const offset = parseInt(id, 10);
-    if (offset < this.next) return;
+    const offset = parseInt(id, 10); // never below `next`: the read starts there
     const frame = decodeFrame(fields[1] ?? '');
     if (frame === undefined || frame.epoch !== this.epoch) {
       this.context.malformed(this.keys, fields[1] ?? '');
@@ -181,7 +178,7 @@ export class ChannelReader {
 
   /** Redis has a new counter for the channel: what was heard but not delivered of the old one is lost. */
   private newEpoch(epoch: string): void {
-    if (this.epoch !== undefined && this.next > 0 && this.heard >= this.next) {
+    if (this.epoch !== undefined && this.heard >= this.next) {
       this.context.lost(this.keys, this.heard - this.next + 1);
     }
     this.context.channel.log.debug(
@@ -189,7 +186,7 @@ export class ChannelReader {
       'RedisAdapter: a channel starts a new epoch (its history expired, or Redis restarted)',
     );
     this.epoch = epoch;
-    if (this.next > 0) this.next = 1;
+    this.next = 1;
     this.heard = 0;
   }
 

@@ -197,7 +197,8 @@ export class RedisAdapter implements GatewayAdapter {
         this.sub,
         'ready',
         () => {
-          this.subscriptions.resubscribe();
+          // ioredis emits 'ready' before it re-subscribes its channels: act after it does.
+          queueMicrotask(() => this.subscriptions.resubscribe());
           for (const link of this.links) link.onSubReady();
         },
       ],

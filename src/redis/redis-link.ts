@@ -162,12 +162,13 @@ export class RedisLink implements AdapterLink {
   }
 
   private dropped(count: number, cause: OutageCause): void {
+    this.begin(cause); // first, so the report counts this drop too
     this.context.stats.dropped += count;
-    this.begin(cause);
   }
 
   private begin(cause: OutageCause): void {
     if (this.outage !== undefined || this.closed) return;
+    this.healthySince = undefined; // it ends once what was emitted before the next healthy check went out
     this.outage = new OutageReport(
       this.channel,
       this.context.stats,

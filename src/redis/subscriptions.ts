@@ -74,7 +74,10 @@ export class Subscriptions {
 
   private unsubscribe(name: string): Promise<unknown> {
     const done = this.sharded ? this.client.sunsubscribe(name) : this.client.unsubscribe(name);
-    return done.catch(ignore);
+    // Refused when the connection dropped first: ioredis then subscribes it again on reconnect.
+    return done.then(ignore, () => {
+      if (!this.channels.has(name)) this.abandoned.add(name);
+    });
   }
 
   private subscribe(name: string): Promise<unknown> {

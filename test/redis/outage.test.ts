@@ -208,6 +208,31 @@ describeRedis('RedisAdapter through a real Redis outage', () => {
     expect(channels.sort()).toEqual(['{outage:/feed#kept}', '{outage:/feed}']);
   });
 
+  it('logs one warn and one info for a stretch of drops, however many health checks it spans', async () => {
+    const receiver = node();
+    const { pub, sub } = clients.pair({ reconnect: true, bare: true });
+    const adapter = new RedisAdapter({
+      pub,
+      sub,
+      prefix: 'outage',
+      replayBuffer: { maxFrames: 5 },
+    });
+    const channel = new RecordingChannel('/feed');
+    const link = adapter.open(channel);
+    links.push(link);
+    await Promise.all([receiver.adapter.settled(), adapter.settled()]);
+    await clients.client().client('PAUSE', 1500, 'WRITE'); // slow, but short of a 2 s stall
+    for (let i = 0; i < 10; i++) link.publish(broadcast(`a${i}`));
+    await new Promise((resolve) => setTimeout(resolve, 700)); // at least one health check
+    for (let i = 0; i < 10; i++) link.publish(broadcast(`b${i}`));
+    await receiver.channel.waitFor(5, 10000);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(adapter.stats()).toMatchObject({ published: 5, dropped: 15 });
+    expect(channel.logged('warn')).toHaveLength(1);
+    expect(channel.logged('info')).toHaveLength(1);
+    expect(channel.logged('info')[0].obj).toMatchObject({ published: 5, dropped: 15 });
+  });
+
   it('closes while Redis is down without waiting for it', async () => {
     const a = node();
     a.link.publish(broadcast('x'));

@@ -258,6 +258,23 @@ describeRedis('RedisAdapter on a real Redis', () => {
     expect(warned[0].msg).toContain('not in this adapter');
   });
 
+  it('catches up on a room it joined while its publishing connection was down, once that is back', async () => {
+    const sender = node();
+    const pair = clients.pair({ retryStrategy: () => 300 });
+    const receiver = node(pair);
+    await Promise.all([sender.adapter.settled(), receiver.adapter.settled()]);
+    const pubId = await pair.pub.client('ID');
+    const closed = new Promise((resolve) => pair.pub.once('close', resolve));
+    await clients.client().client('KILL', 'ID', String(pubId));
+    await closed;
+    receiver.link.roomAdded('late'); // subscribed, but its head and history cannot be read yet
+    await new Promise((resolve) => pair.pub.once('ready', resolve));
+    await receiver.adapter.settled();
+    sender.link.publish(broadcast('to late', ['late']));
+    await receiver.channel.waitFor(1);
+    expect(receiver.channel.payloads).toEqual(['to late']);
+  });
+
   it('does not call a client error an outage while both connections are up', async () => {
     const pair = clients.pair();
     const { adapter, channel } = node(pair);

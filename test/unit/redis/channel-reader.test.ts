@@ -136,4 +136,35 @@ describe('ChannelReader', () => {
     expect(delivered).toEqual(['new']);
     expect(malformed).toEqual(['']);
   });
+
+  it('reads the head from scratch when neither its epoch nor its offset existed, and ignores everything once closed', async () => {
+    const { client, subject, delivered } = reader();
+    client.metas.push(new Error('down'), [null, null]);
+    client.ranges.push([]);
+    subject.start(Promise.resolve());
+    await flush();
+    client.metas.push(['e1', '0'], ['e1', '0']); // the channel got its counter meanwhile
+    client.ranges.push([], []);
+    client.release();
+    await subject.started;
+    subject.onMessage(line('e1', 1, 'one'));
+    subject.close();
+    subject.onMessage(line('e1', 2, 'two'));
+    await subject.resync();
+    expect(delivered).toEqual(['one']);
+  });
+
+  it('remembers a bounded number of senders for duplicate detection', async () => {
+    const { client, subject, delivered } = reader();
+    client.metas.push(['e1', '0'], ['e1', '0']);
+    client.ranges.push([]);
+    subject.start(Promise.resolve());
+    await subject.started;
+    for (let i = 1; i <= 1001; i++) subject.onMessage(line('e1', i, `s${i}`, `sender-${i}`));
+    // sender-1 was forgotten: its repeat is taken for new (the offset is what keeps order).
+    subject.onMessage(`e1 1002\n${encodeFrame('sender-1', 1, broadcast('s1 again'))}`);
+    subject.onMessage(`e1 1003\n${encodeFrame('sender-1001', 1001, broadcast('repeat'))}`);
+    expect(delivered).toHaveLength(1002);
+    expect(delivered.at(-1)).toBe('s1 again');
+  });
 });
