@@ -84,6 +84,24 @@ describe('BroadcastOperator cluster operations', () => {
     );
   });
 
+  it('sends disconnectAll’s code and reason only when given', async () => {
+    const sent: unknown[] = [];
+    const server = new GatewayServer({
+      broadcast: () => undefined,
+      fetchConnections: () => [],
+      clusterRequest: async (request) => (sent.push(request), []),
+    });
+    await server.to('a').disconnectAll(4000);
+    await server.disconnectAll(4001, 'bye');
+    await server.disconnectAll();
+    const selection = (rooms: string[]) => ({ rooms, exceptRooms: [], exceptIds: [] });
+    expect(sent).toEqual([
+      { op: 'disconnect', selection: selection(['a']), code: 4000 },
+      { op: 'disconnect', selection: selection([]), code: 4001, reason: 'bye' },
+      { op: 'disconnect', selection: selection([]) },
+    ]);
+  });
+
   it('ClusterTimeoutError is an Error with the operation, missing nodes and answers', () => {
     const error = new ClusterTimeoutError('fetchAll()', ['x'], [], 10);
     expect(error).toBeInstanceOf(Error);
