@@ -119,3 +119,27 @@ export interface ClusterLink {
 export interface ClusterAdapter {
   openCluster?(channel: ClusterChannel): ClusterLink;
 }
+
+// Helpers for adapters: answers are made and copied the same way in every adapter.
+
+/** A JSON round trip, as values cross processes; `undefined` stays `undefined`. */
+export function jsonCopy(value: unknown): unknown {
+  const text = JSON.stringify(value);
+  return text === undefined ? undefined : JSON.parse(text);
+}
+
+/** Runs `run` and gives its outcome as one process's answer, JSON-copied like a remote one. */
+export async function settle(node: string, run: () => Promise<unknown>): Promise<ClusterAnswer> {
+  try {
+    return { node, ok: true, value: jsonCopy(await run()) };
+  } catch (error) {
+    return { node, ok: false, error: errorInfo(error) };
+  }
+}
+
+/** An error as it crosses processes: name and message. */
+export function errorInfo(error: unknown): { name: string; message: string } {
+  return error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: 'Error', message: String(error) };
+}

@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { ClusterTimeoutError } from '../errors';
-import type {
-  ClusterAnswer,
-  ClusterLink,
-  ClusterRequest,
-  ClusterSelection,
-  GatewayAdapter,
+import {
+  jsonCopy,
+  settle,
+  type ClusterAnswer,
+  type ClusterLink,
+  type ClusterRequest,
+  type ClusterSelection,
+  type GatewayAdapter,
 } from './adapter';
 import type { Connection } from './connection';
 import type { RoomRegistry } from './room-registry';
@@ -134,26 +136,4 @@ export class GatewayCluster {
     }
     return { id: conn.id, rooms: [...conn.rooms], data };
   }
-}
-
-/** A JSON round trip, as values cross processes; `undefined` stays `undefined`. */
-export function jsonCopy(value: unknown): unknown {
-  const text = JSON.stringify(value);
-  return text === undefined ? undefined : JSON.parse(text);
-}
-
-/** Runs `run` and gives its outcome as one process's answer, JSON-copied like a remote one. */
-export async function settle(node: string, run: () => Promise<unknown>): Promise<ClusterAnswer> {
-  try {
-    return { node, ok: true, value: jsonCopy(await run()) };
-  } catch (error) {
-    return { node, ok: false, error: errorInfo(error) };
-  }
-}
-
-/** An error as it crosses processes: name and message. */
-export function errorInfo(error: unknown): { name: string; message: string } {
-  return error instanceof Error
-    ? { name: error.name, message: error.message }
-    : { name: 'Error', message: String(error) };
 }

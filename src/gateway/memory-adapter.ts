@@ -1,16 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import type {
-  AdapterChannel,
-  AdapterLink,
-  Broadcast,
-  ClusterAnswer,
-  ClusterChannel,
-  ClusterLink,
-  ClusterReplies,
-  ClusterRequest,
-  GatewayAdapter,
+import {
+  jsonCopy,
+  settle,
+  type AdapterChannel,
+  type AdapterLink,
+  type Broadcast,
+  type ClusterAnswer,
+  type ClusterChannel,
+  type ClusterLink,
+  type ClusterReplies,
+  type ClusterRequest,
+  type GatewayAdapter,
 } from './adapter';
-import { jsonCopy, settle } from './gateway-cluster';
 import { timerDelay } from './timer-delay';
 
 interface ClusterPeer {

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type {
-  ClusterAnswer,
-  ClusterChannel,
-  ClusterLink,
-  ClusterReplies,
-  ClusterRequest,
+import {
+  settle,
+  type ClusterAnswer,
+  type ClusterChannel,
+  type ClusterLink,
+  type ClusterReplies,
+  type ClusterRequest,
 } from '../gateway/adapter';
-import { settle } from '../gateway/gateway-cluster';
 import { clusterChannels, decodeClusterMessage, type ClusterMessage } from './cluster-wire';
 import type { SubscriptionReader, Subscriptions } from './subscriptions';
 

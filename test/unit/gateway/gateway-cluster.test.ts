@@ -1,7 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { ClusterTimeoutError } from '../../../src/errors';
 import type { ClusterAnswer } from '../../../src/gateway/adapter';
-import { GatewayCluster, errorInfo, jsonCopy, settle } from '../../../src/gateway/gateway-cluster';
+import { errorInfo, jsonCopy, settle } from '../../../src/gateway/adapter';
+import { GatewayCluster } from '../../../src/gateway/gateway-cluster';
 import { GatewayServer, type BroadcastTarget } from '../../../src/gateway/gateway-server';
 import { MemoryAdapter } from '../../../src/gateway/memory-adapter';
 import { RoomRegistry } from '../../../src/gateway/room-registry';
