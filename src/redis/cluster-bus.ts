@@ -87,11 +87,11 @@ export class ClusterBus {
   }
 
   /** Publishes, never throwing: a lost message makes a call time out, which is reported there. */
-  publish(channel: string, message: ClusterMessage): void {
+  publish(channel: string, message: ClusterMessage): Promise<void> {
     const { pub, sharded } = this.context;
     const text = JSON.stringify(message);
     const sent = sharded ? pub.spublish(channel, text) : pub.publish(channel, text);
-    sent.catch(noop);
+    return sent.then(noop, noop);
   }
 
   /** Sends `request` to `peers` and collects their answers until all came or `timeoutMs` passed. */
@@ -182,6 +182,7 @@ export class ClusterRoute implements ClusterLink {
   private readonly reader: SubscriptionReader;
   private readonly heartbeat: number;
   private readonly timer: NodeJS.Timeout;
+  private beating = false;
 
   constructor(
     private readonly bus: ClusterBus,
@@ -217,12 +218,17 @@ export class ClusterRoute implements ClusterLink {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
-    this.bus.publish(this.names.requests, { v: 1, t: 'bye', n: this.node });
+    void this.bus.publish(this.names.requests, { v: 1, t: 'bye', n: this.node });
     await Promise.all([this.bus.context.subscriptions.remove(this.reader), this.bus.detach(this)]);
   }
 
   private beat(): void {
-    this.bus.publish(this.names.requests, { v: 1, t: 'hb', n: this.node });
+    // Redis has not answered the last beat (a stall): beats must not pile up in the client.
+    if (this.beating) return;
+    this.beating = true;
+    void this.bus
+      .publish(this.names.requests, { v: 1, t: 'hb', n: this.node })
+      .then(() => (this.beating = false));
   }
 
   private onMessage(text: string): void {
@@ -247,6 +253,11 @@ export class ClusterRoute implements ClusterLink {
   private async answer(message: Extract<ClusterMessage, { t: 'req' }>): Promise<void> {
     const answer = await settle(this.node, () => this.channel.answer(message.r, message.n));
     this.bus.stats.answered++;
-    this.bus.publish(this.names.replies(message.n), { v: 1, t: 'res', c: message.c, a: answer });
+    void this.bus.publish(this.names.replies(message.n), {
+      v: 1,
+      t: 'res',
+      c: message.c,
+      a: answer,
+    });
   }
 }

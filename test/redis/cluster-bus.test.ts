@@ -221,6 +221,26 @@ describeRedis(
       expect((await one.server.serverSideEmit('whoami')).length).toBe(1);
     });
 
+    it('keeps at most one heartbeat per gateway waiting in the client while Redis stalls', async () => {
+      const [one] = await cluster('stall', 2);
+      const pub = (one.adapter as unknown as { pub: { commandQueue: { length: number } } }).pub;
+      redis.pause();
+      try {
+        // Five heartbeat periods (250 ms each) pass without an answer from Redis.
+        const until = Date.now() + 1300;
+        let most = 0;
+        while (Date.now() < until) {
+          most = Math.max(most, pub.commandQueue.length);
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+        // One beat per gateway (two gateways), not one per period.
+        expect(most).toBeLessThanOrEqual(2);
+      } finally {
+        redis.resume();
+      }
+      await eventually(async () => (await one.server.serverSideEmit('whoami')).length === 1);
+    }, 30000);
+
     it('works again after a Redis restart: processes announce themselves when they are back', async () => {
       const [one] = await cluster('restart', 2);
       await redis.kill();
