@@ -17,11 +17,12 @@ export function dispatchMessage(session: ConnectionSession, data: Buffer, isBina
   if (limiter !== null) {
     const decision = limiter.take();
     if (decision !== 'ok') {
+      // The request that crosses into abuse still gets its one frame, before the close.
+      session.send(
+        wireErrorFrame(WireErrorCode.RateLimited, decoded.ok ? decoded.frame.id : decoded.id),
+      );
       if (decision === 'abuse') {
-        session.connection.close(CloseCode.PolicyViolation, 'Rate limit exceeded for too long');
-      } else {
-        const id = decoded.ok ? decoded.frame.id : decoded.id;
-        session.send(wireErrorFrame(WireErrorCode.RateLimited, id));
+        session.closeWith(CloseCode.PolicyViolation, 'Rate limit exceeded for too long');
       }
       return;
     }
@@ -59,6 +60,7 @@ export function dispatchMessage(session: ConnectionSession, data: Buffer, isBina
   } else if (outcome.ok) {
     admit(session, handler, frame, outcome.value);
   } else {
+    session.rateLimiter()?.charge(outcome.cost);
     session.send(wireErrorFrame(WireErrorCode.ValidationFailed, frame.id, outcome.details));
   }
 }

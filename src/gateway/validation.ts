@@ -22,7 +22,29 @@ export interface ValidationDetail {
 
 export type ValidationOutcome =
   | { readonly ok: true; readonly value: object }
-  | { readonly ok: false; readonly details: ValidationDetail[] };
+  | {
+      readonly ok: false;
+      readonly details: ValidationDetail[];
+      /** Rate-limit tokens the failed validation is worth beyond its frame (see `failureCost`). */
+      readonly cost: number;
+    };
+
+/**
+ * At most this many failed properties are listed in `details`; when more failed, a last entry
+ * `{ path: '', constraints: { truncated: '<n> more failed properties not listed' } }` says how
+ * many. Paths and messages are cut to `MAX_DETAIL_TEXT` characters, and listing stops once the
+ * details hold `MAX_DETAILS_TEXT` characters, so an error reply stays a few KB whatever the body.
+ */
+export const MAX_DETAILS = 20;
+export const MAX_DETAIL_TEXT = 200;
+export const MAX_DETAILS_TEXT = 4096;
+
+/**
+ * A failed validation of a large body costs one rate-limit token per this many values of the
+ * body: a client cannot make the server validate (and explain) large invalid bodies at the
+ * message rate; a healthy neighbour's latency stays flat.
+ */
+export const VALUES_PER_TOKEN = 50;
 
 /**
  * Returns synchronously unless the DTO (or a nested DTO) has an async constraint. Throws when
@@ -45,6 +67,7 @@ function notAnObject(): ValidationOutcome {
   return {
     ok: false,
     details: [{ path: '', constraints: { isObject: 'body must be a JSON object' } }],
+    cost: 0,
   };
 }
 
@@ -96,7 +119,21 @@ function buildValidator(dto: Constructor, options: ValidatorOptions | undefined)
 function toOutcome(instance: object, errors: ValidationError[]): ValidationOutcome {
   return errors.length === 0
     ? { ok: true, value: instance }
-    : { ok: false, details: flatten(errors) };
+    : { ok: false, details: flatten(errors), cost: failureCost(instance) };
+}
+
+/** Tokens worth of validating `instance`: one per `VALUES_PER_TOKEN` values it holds, at any depth. */
+function failureCost(instance: object): number {
+  let values = 0;
+  const pending: unknown[] = [instance];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    values++;
+    if (typeof value === 'object' && value !== null) {
+      for (const key of Object.keys(value)) pending.push((value as Record<string, unknown>)[key]);
+    }
+  }
+  return Math.floor(values / VALUES_PER_TOKEN);
 }
 
 /**
@@ -110,7 +147,8 @@ function inspect(body: unknown): ValidationOutcome | 'flat' | 'nested' {
   const found = scanBody(body);
   if (typeof found === 'string') {
     const message = 'keys __proto__, constructor and prototype are not allowed';
-    return { ok: false, details: [{ path: found, constraints: { forbiddenKey: message } }] };
+    const details = [{ path: clip(found), constraints: { forbiddenKey: message } }];
+    return { ok: false, details, cost: 0 };
   }
   return found && proto === Object.prototype ? 'flat' : 'nested';
 }
@@ -151,9 +189,14 @@ function scanBody(root: object): string | boolean {
   return flat;
 }
 
-/** Flattens class-validator's error tree into dotted paths, depth first, in property order. */
+/**
+ * Flattens class-validator's error tree into dotted paths, depth first, in property order,
+ * listing at most `MAX_DETAILS` of them (see there) and counting the rest.
+ */
 function flatten(errors: ValidationError[]): ValidationDetail[] {
   const details: ValidationDetail[] = [];
+  let text = 0;
+  let unlisted = 0;
   const pending: { error: ValidationError; parent: string }[] = [];
   for (let i = errors.length - 1; i >= 0; i--) pending.push({ error: errors[i], parent: '' });
   while (pending.length > 0) {
@@ -164,13 +207,41 @@ function flatten(errors: ValidationError[]): ValidationDetail[] {
         : parent === ''
           ? error.property
           : parent + '.' + error.property;
-    if (error.constraints !== undefined)
-      details.push({ path, constraints: { ...error.constraints } });
+    if (error.constraints !== undefined) {
+      if (details.length < MAX_DETAILS && text < MAX_DETAILS_TEXT) {
+        const detail = { path: clip(path), constraints: clipAll(error.constraints) };
+        text += detailLength(detail);
+        details.push(detail);
+      } else unlisted++;
+    }
     const children = error.children ?? [];
     for (let i = children.length - 1; i >= 0; i--)
       pending.push({ error: children[i], parent: path });
   }
+  if (unlisted > 0) {
+    const truncated = `${unlisted} more failed properties not listed`;
+    details.push({ path: '', constraints: { truncated } });
+  }
   return details;
+}
+
+/** Cuts client-chosen text (property names end up in paths and messages) to `MAX_DETAIL_TEXT`. */
+function clip(text: string): string {
+  return text.length <= MAX_DETAIL_TEXT ? text : text.slice(0, MAX_DETAIL_TEXT - 1) + '…';
+}
+
+function clipAll(constraints: Record<string, string>): Record<string, string> {
+  const clipped: Record<string, string> = {};
+  for (const key of Object.keys(constraints)) clipped[clip(key)] = clip(constraints[key]);
+  return clipped;
+}
+
+function detailLength(detail: ValidationDetail): number {
+  let length = detail.path.length;
+  for (const key of Object.keys(detail.constraints)) {
+    length += key.length + detail.constraints[key].length;
+  }
+  return length;
 }
 
 /**

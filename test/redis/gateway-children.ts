@@ -29,6 +29,7 @@ export function compileGatewayProcess(extra: readonly string[] = []): string {
     ...sourcesUnder(join(ROOT, 'src')),
     join(ROOT, 'test', 'redis', 'gateway-process.ts'),
     join(ROOT, 'test', 'support', 'room-gateway.ts'),
+    join(ROOT, 'test', 'support', 'recording-channel.ts'),
     ...extra.map((file) => join(ROOT, file)),
   ];
   for (const file of files) {
@@ -104,6 +105,11 @@ export class GatewayChild {
 
   stats() {
     return this.ask({ type: 'stats' }, 'stats').then((reply) => reply.stats);
+  }
+
+  /** What the child's app logged so far. */
+  logs() {
+    return this.ask({ type: 'logs' }, 'logs').then((reply) => reply.logs);
   }
 
   /** Resolves once the child's adapter listens to every room its connections are in. */

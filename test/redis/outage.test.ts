@@ -141,6 +141,7 @@ describeRedis('RedisAdapter through a real Redis outage', () => {
     await a.channel.waitFor(1, 10000);
     expect(a.channel.payloads).toEqual(['from-b']);
     // The early frames went out once Redis answered (b was not subscribed yet: not owed to it).
+    await a.pub.ping(); // the answers to its publishes came first
     expect(a.adapter.stats()).toMatchObject({ published: 20, dropped: 0 });
     expect(a.channel.logged('info').filter((e) => e.msg.includes('again'))).toHaveLength(1);
   });
@@ -188,6 +189,7 @@ describeRedis('RedisAdapter through a real Redis outage', () => {
     expect(receiver.channel.payloads.slice(1)).toEqual(
       Array.from({ length: MAX_IN_FLIGHT + 500 }, (_, i) => `f${i}`),
     );
+    await sender.pub.ping(); // the answers to the publishes came first
     expect(sender.adapter.stats()).toMatchObject({ published: MAX_IN_FLIGHT + 501, dropped: 0 });
   });
 
@@ -231,6 +233,18 @@ describeRedis('RedisAdapter through a real Redis outage', () => {
     expect(channel.logged('warn')).toHaveLength(1);
     expect(channel.logged('info')).toHaveLength(1);
     expect(channel.logged('info')[0].obj).toMatchObject({ published: 5, dropped: 15 });
+  });
+
+  it('calls a Redis that has not answered a publish for 2 s a stall: one warn, then one info once it answers', async () => {
+    const sender = node();
+    const receiver = node();
+    await Promise.all([sender.adapter.settled(), receiver.adapter.settled()]);
+    await clients.client().client('PAUSE', 2600, 'WRITE');
+    sender.link.publish(broadcast('held'));
+    await receiver.channel.waitFor(1, 10000);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(sender.channel.logged('warn').map((entry) => entry.obj.cause)).toEqual(['stalled']);
+    expect(sender.channel.logged('info')).toHaveLength(1);
   });
 
   it('closes while Redis is down without waiting for it', async () => {

@@ -88,7 +88,6 @@ export class RedisServer {
   }
 
   async stop(): Promise<void> {
-
     await this.kill();
     rmSync(this.dir, { recursive: true, force: true });
   }

@@ -167,4 +167,23 @@ describe('ChannelReader', () => {
     expect(delivered).toHaveLength(1002);
     expect(delivered.at(-1)).toBe('s1 again');
   });
+
+  it('reads again when frames were heard live while it read the history', async () => {
+    const { client, subject, delivered } = reader();
+    client.metas.push(['e1', '0'], ['e1', '0']);
+    client.ranges.push([]);
+    subject.start(Promise.resolve());
+    await subject.started;
+    subject.onMessage(line('e1', 2, 'two')); // 1 missing: read
+    subject.onMessage(line('e1', 4, 'four')); // heard while reading
+    client.metas.push(['e1', '2'], ['e1', '4']);
+    client.ranges.push(
+      [entry('e1', 1, 'one'), entry('e1', 2, 'two')],
+      [entry('e1', 3, 'three'), entry('e1', 4, 'four')],
+    );
+    client.release();
+    await flush();
+    await flush();
+    expect(delivered).toEqual(['one', 'two', 'three', 'four']);
+  });
 });

@@ -85,9 +85,10 @@ describe('Outbox', () => {
     expect(counts.dropped).toBe(2);
     box.push(a, 'x'.repeat(9), 0); // 6 + 9 characters > 10
     expect(counts.dropped).toBe(5);
+    box.push(a, 'old', 10);
     box.push(a, 'late', 50);
-    box.expire(120); // the frame of t=0 is older than 100 ms; the one of t=50 is not
-    expect(counts.dropped).toBe(6);
+    box.expire(120); // the frame of t=10 is older than 100 ms; the one of t=50 is not
+    expect(counts.dropped).toBe(7);
     expect(box.oldestUnanswered()).toBe(50);
     client.status = 'ready';
     box.pump();
