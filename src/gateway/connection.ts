@@ -68,9 +68,8 @@ const NO_ROOMS: ReadonlySet<string> = new Set();
 export class Connection {
   /** Unique across processes: a random per-process prefix and a counter. */
   readonly id: string;
-  /** Per-connection state for your own use. */
-  readonly data: Record<string, unknown> = {};
   readonly #host: ConnectionHost;
+  #data: Record<string, unknown> | undefined;
   #rooms: Set<string> | undefined;
   #detached = false;
 
@@ -88,6 +87,11 @@ export class Connection {
   ) {
     this.#host = host;
     this.id = `${ID_PREFIX}-${(++lastId).toString(36)}`;
+  }
+
+  /** Per-connection state for your own use (made on first use: idle connections stay small). */
+  get data(): Record<string, unknown> {
+    return (this.#data ??= {});
   }
 
   /** The rooms this connection is in. */

@@ -279,9 +279,11 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget, ClusterH
   }
 
   private pickHeaders(request: FastifyRequest): Record<string, string | string[] | undefined> {
+    const names = this.definition.options.keepHeaders ?? [];
+    if (names.length === 0) return EMPTY_RECORD;
     const headers: Record<string, string | string[] | undefined> = {};
     // @Gateway already checked the names are lower-case, as Node reports them.
-    for (const name of this.definition.options.keepHeaders ?? []) {
+    for (const name of names) {
       const value = request.headers[name];
       if (value !== undefined) headers[name] = value;
     }
@@ -289,7 +291,11 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget, ClusterH
   }
 }
 
+/** Shared by every connection with no params, query or kept headers: idle connections stay small. */
+const EMPTY_RECORD: Readonly<Record<string, never>> = Object.freeze({});
+
 /** A plain copy: defining (not assigning) keys, so a `__proto__` key stays an ordinary key. */
 function copyRecord(source: unknown): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(source as object));
+  const entries = Object.entries(source as object);
+  return entries.length === 0 ? EMPTY_RECORD : Object.fromEntries(entries);
 }

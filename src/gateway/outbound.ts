@@ -1,6 +1,7 @@
 import { WebSocket } from 'ws';
 import { CloseCode, WIRE_ERROR_MESSAGES, type WireErrorCode } from '../errors';
 import type { OutboundFrame } from './codec';
+import { corkUntilNextTick } from './internals/ws';
 import { timerDelay } from './timer-delay';
 
 /** How long a slow reader closed with 1013 has to finish the close handshake before it is cut. */
@@ -26,31 +27,6 @@ export function writePayload(
   corkUntilNextTick(socket);
   if (binary) socket.send(payload, BINARY);
   else socket.send(payload);
-}
-
-/** The transport under a `ws` socket; `ws` 8 keeps it on `_socket` while the socket is open. */
-interface Transport {
-  readonly writableCorked: number;
-  cork(): void;
-  uncork(): void;
-}
-
-/**
- * Holds the frames written to one socket in this tick (replies to one TCP read, a burst of
- * broadcasts) and sends them in one system call instead of one each. `bufferedAmount` still
- * counts corked bytes, so the `maxBufferedBytes` check is unchanged.
- */
-function corkUntilNextTick(socket: WebSocket): void {
-  const transport = (socket as unknown as { _socket?: Transport })._socket;
-  /* c8 ignore next -- an open ws 8 socket always has its transport; this guards other versions */
-  if (transport === undefined) return;
-  if (transport.writableCorked > 0) return;
-  transport.cork();
-  process.nextTick(uncork, transport);
-}
-
-function uncork(transport: Transport): void {
-  transport.uncork();
 }
 
 /** The close code and reason the server chose, per socket it closed. */

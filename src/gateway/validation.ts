@@ -1,18 +1,18 @@
 /**
  * Message body validation: refuse what must never reach a DTO (non-objects, prototype keys),
  * then class-transformer builds the DTO and class-validator checks it. What depends only on the
- * DTO (merged options, sync or async, whether a flat body can be copied) is decided once.
+ * DTO (merged options, sync or async, whether a flat body can be copied, a precomputed check
+ * that accepts a correct flat body) is decided once, in validation-plan.ts.
  */
-import { plainToInstance, TransformationType, type ClassConstructor } from 'class-transformer';
-import type { MetadataStorage as TransformerStorage } from 'class-transformer/types/MetadataStorage';
+import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import {
-  getMetadataStorage,
   validate,
   validateSync,
   type ValidationError,
   type ValidatorOptions,
 } from 'class-validator';
 import type { Constructor } from '../definition';
+import { planDto } from './validation-plan';
 
 /** One failed property: dotted path (`address.city`, `items.0.name`) and constraint messages. */
 export interface ValidationDetail {
@@ -100,18 +100,20 @@ function buildValidator(dto: Constructor, options: ValidatorOptions | undefined)
     validationError: ERROR_SHAPE,
   };
   const type = dto as ClassConstructor<object>;
-  const copyFlat = transformIsPlainCopy(dto, settings) ? flatCopier(type) : undefined;
-  const check = hasAsyncConstraints(dto)
+  const { async, copyFlat, accepts } = planDto(dto, settings);
+  const check = async
     ? (instance: object) =>
         validate(instance, settings).then((errors) => toOutcome(instance, errors))
     : (instance: object) => toOutcome(instance, validateSync(instance, settings));
   return (body) => {
     const inspection = inspect(body);
     if (typeof inspection === 'object') return inspection;
-    const instance =
-      inspection === 'flat' && copyFlat !== undefined
-        ? copyFlat(body as Record<string, unknown>)
-        : plainToInstance(type, body);
+    if (inspection === 'nested' || copyFlat === undefined) {
+      return check(plainToInstance(type, body));
+    }
+    const instance = copyFlat(body as Record<string, unknown>);
+    // A correct body is accepted here; anything else goes to class-validator, which explains.
+    if (accepts?.(instance) === true) return { ok: true, value: instance };
     return check(instance);
   };
 }
@@ -242,92 +244,4 @@ function detailLength(detail: ValidationDetail): number {
     length += key.length + detail.constraints[key].length;
   }
   return length;
-}
-
-/**
- * Whether validating `dto` may hit an async constraint (`async: true` custom constraint or
- * `@ValidatePromise`), in the DTO or a nested one. A nested type we cannot see counts as async,
- * so the fast synchronous path is only taken when it is provably complete.
- */
-function hasAsyncConstraints(dto: Constructor): boolean {
-  const storage = getMetadataStorage();
-  const seen = new Set<Constructor>();
-  const pending: Constructor[] = [dto];
-  while (pending.length > 0) {
-    const target = pending.pop() as Constructor;
-    if (seen.has(target)) continue;
-    seen.add(target);
-    for (const metadata of storage.getTargetValidationMetadatas(target, '', true, false)) {
-      if (metadata.type === 'promiseValidation') return true;
-      if (metadata.type === 'customValidation') {
-        const constraints = storage.getTargetValidatorConstraints(metadata.constraintCls);
-        if (constraints.some((constraint) => constraint.async)) return true;
-      }
-      if (metadata.type === 'nestedValidation') {
-        const nested = nestedTypes(target, metadata.propertyName);
-        if (nested === undefined) return true;
-        pending.push(...nested);
-      }
-    }
-  }
-  return false;
-}
-
-// class-transformer keeps its decorator metadata in a storage its public API does not export.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const transformerStorage = require('class-transformer/cjs/storage') as {
-  defaultMetadataStorage: TransformerStorage;
-};
-const typeStorage = transformerStorage.defaultMetadataStorage;
-
-/**
- * True when `plainToInstance(dto, flatBody)` amounts to `new dto()` plus copying the body's keys:
- * no `@Expose`/`@Exclude`, and no `@Type`/`@Transform` on a validated property (with whitelist on,
- * other properties are stripped or refused whatever their value).
- */
-function transformIsPlainCopy(dto: Constructor, settings: ValidatorOptions): boolean {
-  if (settings.whitelist !== true || typeStorage.getStrategy(dto) !== 'none') return false;
-  if (typeStorage.getExposedMetadatas(dto).length > 0) return false;
-  if (typeStorage.getExcludedMetadatas(dto).length > 0) return false;
-  const validated = getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false);
-  return validated.every(
-    ({ propertyName }) =>
-      typeStorage.findTypeMetadata(dto, propertyName) === undefined &&
-      typeStorage.findTransformMetadatas(dto, propertyName, TransformationType.PLAIN_TO_CLASS)
-        .length === 0,
-  );
-}
-
-/** What plainToInstance does for a flat body and a DTO without transformer metadata, minus its overhead. */
-function flatCopier(type: ClassConstructor<object>): (body: Record<string, unknown>) => object {
-  // Like class-transformer, never overwrite methods or getter-only properties of the DTO.
-  const prototype = type.prototype as object;
-  const readOnly = new Set(
-    Object.getOwnPropertyNames(prototype).filter(
-      (key) => Object.getOwnPropertyDescriptor(prototype, key)?.set === undefined,
-    ),
-  );
-  return (body) => {
-    const instance = new type() as Record<string, unknown>;
-    for (const key of Object.keys(body)) {
-      if (readOnly.has(key) || instance[key] instanceof Function) continue;
-      instance[key] = body[key];
-    }
-    return instance;
-  };
-}
-
-/** Classes a nested property can hold, from its `@Type`; undefined when they cannot be known. */
-function nestedTypes(target: Constructor, propertyName: string): Constructor[] | undefined {
-  const metadata = typeStorage.findTypeMetadata(target, propertyName);
-  if (metadata === undefined) return undefined;
-  const subTypes = metadata.options.discriminator?.subTypes;
-  if (subTypes !== undefined) return subTypes.map((subType) => subType.value as Constructor);
-  try {
-    const type = (metadata.typeFunction as () => unknown)();
-    return typeof type === 'function' ? [type as Constructor] : undefined;
-  } catch {
-    // A type function that needs its transform-time arguments: we cannot plan, stay async.
-    return undefined;
-  }
 }
