@@ -68,6 +68,8 @@ export interface GatewayDefinition {
   readonly messages: ReadonlyMap<string, HandlerDefinition>;
   /** `@Emits(event, Dto)`: the events the gateway sends to clients, with their DTO, in declaration order. */
   readonly emits: ReadonlyMap<string, Constructor>;
+  /** `@OnServerEvent(event)` handlers: the method name answering each event from other processes. */
+  readonly serverEvents: ReadonlyMap<string, string>;
   /** True when some handler takes the Fastify request, so the runtime must keep it per connection. */
   readonly usesRequest: boolean;
 }

@@ -92,6 +92,43 @@ export interface ErrorCause {
   readonly cause: unknown;
 }
 
+/** A process's answer to a cluster-wide operation (see `ClusterTimeoutError.answers`). */
+export type ClusterAnswerLike =
+  | { readonly node: string; readonly ok: true; readonly value: unknown }
+  | {
+      readonly node: string;
+      readonly ok: false;
+      readonly error: { readonly name: string; readonly message: string };
+    };
+
+/**
+ * A cluster-wide operation (`fetchAll`, `joinAll`, `leaveAll`, `disconnectAll`,
+ * `serverSideEmit`) that some live process did not answer within `clusterTimeoutMs`.
+ *
+ * @example
+ * try {
+ *   await server.serverSideEmit('reload', {});
+ * } catch (error) {
+ *   if (error instanceof ClusterTimeoutError) log.warn({ missing: error.missing }, 'some nodes did not reload');
+ * }
+ */
+export class ClusterTimeoutError extends Error {
+  constructor(
+    /** The operation, e.g. `serverSideEmit("reload")`. */
+    readonly operation: string,
+    /** Node ids of the processes that did not answer. */
+    readonly missing: readonly string[],
+    /** The answers that came, this process's own first where it takes part. */
+    readonly answers: readonly ClusterAnswerLike[],
+    timeoutMs: number,
+  ) {
+    super(
+      `${operation}: ${missing.length} process(es) did not answer within clusterTimeoutMs (${timeoutMs} ms): ${missing.join(', ')}; ${answers.length} answer(s) came`,
+    );
+    this.name = 'ClusterTimeoutError';
+  }
+}
+
 /** One `FWG_ERR_*` code's class; callable with or without `new`, as Fastify's own errors. */
 export type GatewayErrorClass<C extends string = string> = FastifyErrorConstructor<
   { code: C },
@@ -154,6 +191,10 @@ export const Errors = {
   CONSTRUCTOR_TYPES_MISSING: defineError(
     'FWG_ERR_CONSTRUCTOR_TYPES_MISSING',
     '%s has %s constructor parameter(s) it cannot be given: the class carries no design:paramtypes metadata (tsx and esbuild do not emit it). Compile with "emitDecoratorMetadata": true (tsc, ts-node, SWC with decoratorMetadata), or mark every constructor parameter with @inject(token) from tsyringe',
+  ),
+  DUPLICATE_SERVER_EVENT: defineError(
+    'FWG_ERR_DUPLICATE_SERVER_EVENT',
+    '%s has two @OnServerEvent handlers for event "%s" (%s and %s): keep one handler per event',
   ),
   // (add new programmer errors above this line)
 } as const;

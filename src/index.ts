@@ -14,6 +14,7 @@ export {
   Req,
   UseGuards,
   Emits,
+  OnServerEvent,
   type OnMessageOptions,
 } from './decorators';
 export { bootstrap, type BootstrapOptions } from './gateway/bootstrap';
@@ -21,6 +22,7 @@ export { fastifyWsGateway, type FastifyWsGatewayOptions } from './gateway/plugin
 export type { AsyncApiRouteOptions } from './gateway/asyncapi-route';
 export { Connection, type ConnectionHost } from './gateway/connection';
 export { GatewayServer, BroadcastOperator, type BroadcastTarget } from './gateway/gateway-server';
+export type { RemoteConnection } from './gateway/gateway-cluster';
 export { FASTIFY_REQUEST } from './gateway/container';
 export {
   WsException,
@@ -31,6 +33,7 @@ export {
   GatewayError,
   type ErrorCause,
   type GatewayErrorClass,
+  ClusterTimeoutError,
 } from './errors';
 export { DEFAULT_LIMITS, type Limits } from './gateway/limits';
 export type {
@@ -42,7 +45,20 @@ export type {
 } from './gateway/codec';
 export { jsonCodec } from './gateway/json-codec';
 export { MemoryAdapter } from './gateway/memory-adapter';
-export type { AdapterChannel, AdapterLink, Broadcast, GatewayAdapter } from './gateway/adapter';
+export type {
+  AdapterChannel,
+  AdapterLink,
+  Broadcast,
+  GatewayAdapter,
+  ClusterAdapter,
+  ClusterAnswer,
+  ClusterChannel,
+  ClusterErrorInfo,
+  ClusterLink,
+  ClusterReplies,
+  ClusterRequest,
+  ClusterSelection,
+} from './gateway/adapter';
 export type { ValidationDetail } from './gateway/validation';
 export type {
   Constructor,

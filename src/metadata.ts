@@ -21,6 +21,7 @@ const HANDLERS_KEY = Symbol('fastify-ws-gateway:handlers');
 const PARAMETERS_KEY = Symbol('fastify-ws-gateway:parameters');
 const GUARDS_KEY = Symbol('fastify-ws-gateway:guards');
 const EMITS_KEY = Symbol('fastify-ws-gateway:emits');
+const SERVER_EVENTS_KEY = Symbol('fastify-ws-gateway:server-events');
 
 /** What `@Gateway` records on the class. */
 interface GatewayRecord {
@@ -221,6 +222,37 @@ export function recordEmits(target: Constructor, event: string, dto: Constructor
   Reflect.defineMetadata(EMITS_KEY, Object.freeze([{ event, dto }, ...own]), target);
 }
 
+/** What one `@OnServerEvent(event)` records on the prototype. */
+interface ServerEventRecord {
+  readonly event: string;
+  readonly member: string;
+}
+
+/** Records `@OnServerEvent(event)` on a method; duplicates across members are reported at `ready()`. */
+export function recordServerEvent(
+  target: object,
+  member: string | symbol,
+  descriptor: PropertyDescriptor | undefined,
+  event: string,
+  decorator: string,
+): void {
+  const name = assertInstanceMember(target, member, decorator);
+  if (typeof descriptor?.value !== 'function') {
+    throw Errors.INVALID_ARGUMENT(
+      `${decorator} on ${className(target)}.${name}`,
+      'it decorates methods, not properties or accessors',
+    );
+  }
+  const own =
+    (Reflect.getOwnMetadata(SERVER_EVENTS_KEY, target) as
+      readonly ServerEventRecord[] | undefined) ?? [];
+  Reflect.defineMetadata(
+    SERVER_EVENTS_KEY,
+    Object.freeze([...own, Object.freeze({ event, member: name })]),
+    target,
+  );
+}
+
 /**
  * The declared type of a DTO property (`design:type`), for schema generators: `undefined` when
  * the compiler emitted no metadata for it.
@@ -280,6 +312,13 @@ function buildDefinition(target: Constructor, gateway: GatewayRecord): GatewayDe
       );
     }
   }
+  const serverEvents = collectServerEvents(target, name);
+  if (serverEvents.size > 0 && gateway.options.scope === 'connection') {
+    throw Errors.INVALID_ARGUMENT(
+      `@OnServerEvent on ${name}.${[...serverEvents.values()][0]}`,
+      'a connection-scoped gateway has no instance to answer other processes: move the handler to a singleton gateway',
+    );
+  }
   const handlers = [...onConnect, ...messages.values(), ...onClose];
   return Object.freeze({
     target,
@@ -290,6 +329,7 @@ function buildDefinition(target: Constructor, gateway: GatewayRecord): GatewayDe
     onClose: Object.freeze(onClose),
     messages: new FrozenMap(messages),
     emits: new FrozenMap(emits),
+    serverEvents: new FrozenMap(serverEvents),
     usesRequest: handlers.some((handler) =>
       handler.params.some((param) => param.source === 'request'),
     ),
@@ -321,10 +361,36 @@ function collectEmits(target: Constructor): Map<string, Constructor> {
   return emits;
 }
 
-/** Handler records by member, base classes first; a subclass's records for a member replace the base's. */
-function collectHandlers(
-  target: Constructor,
-): Map<string, { prototype: object; records: HandlerRecord[] }> {
+/**
+ * `@OnServerEvent` members by event, base classes first; a subclass member of the same name
+ * replaces the base's, two members for one event are an error.
+ */
+function collectServerEvents(target: Constructor, name: string): Map<string, string> {
+  const byMember = new Map<string, string[]>();
+  for (const prototype of prototypeChain(target)) {
+    const own =
+      (Reflect.getOwnMetadata(SERVER_EVENTS_KEY, prototype) as
+        readonly ServerEventRecord[] | undefined) ?? [];
+    const ownByMember = new Map<string, string[]>();
+    for (const { event, member } of own) {
+      ownByMember.set(member, [...(ownByMember.get(member) ?? []), event]);
+    }
+    for (const [member, events] of ownByMember) byMember.set(member, events);
+  }
+  const events = new Map<string, string>();
+  for (const [member, memberEvents] of byMember) {
+    for (const event of memberEvents) {
+      const existing = events.get(event);
+      if (existing !== undefined && existing !== member) {
+        throw Errors.DUPLICATE_SERVER_EVENT(name, event, existing, member);
+      }
+      events.set(event, member);
+    }
+  }
+  return events;
+}
+
+function prototypeChain(target: Constructor): object[] {
   const chain: object[] = [];
   for (
     let proto = target.prototype as object | null;
@@ -333,6 +399,14 @@ function collectHandlers(
   ) {
     chain.unshift(proto);
   }
+  return chain;
+}
+
+/** Handler records by member, base classes first; a subclass's records for a member replace the base's. */
+function collectHandlers(
+  target: Constructor,
+): Map<string, { prototype: object; records: HandlerRecord[] }> {
+  const chain = prototypeChain(target);
   const byMember = new Map<string, { prototype: object; records: HandlerRecord[] }>();
   for (const prototype of chain) {
     const own =

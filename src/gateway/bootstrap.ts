@@ -44,6 +44,11 @@ export interface BootstrapOptions {
   readonly validator?: ValidatorOptions;
   /** Frame codec for gateways without their own; JSON by default. */
   readonly codec?: Codec;
+  /**
+   * How long `fetchAll`, `joinAll`, `leaveAll`, `disconnectAll` and `serverSideEmit` wait for the
+   * other processes before rejecting with `ClusterTimeoutError`, in ms. Default 5000.
+   */
+  readonly clusterTimeoutMs?: number;
   /** Serve the gateways' AsyncAPI document as JSON on `GET path` (see `fastify-ws-gateway/asyncapi`). */
   readonly asyncapi?: AsyncApiRouteOptions;
 }
@@ -80,6 +85,13 @@ const gatewaysPlugin = fp<PluginOptions>(registerGateways, {
 
 async function registerGateways(app: FastifyInstance, { gateways, options }: PluginOptions) {
   const definitions = readDefinitions(gateways, options);
+  const { clusterTimeoutMs = 5000 } = options;
+  if (!Number.isSafeInteger(clusterTimeoutMs) || clusterTimeoutMs < 1) {
+    throw Errors.INVALID_ARGUMENT(
+      'bootstrap(app, gateways, options)',
+      `options.clusterTimeoutMs must be a positive integer (ms), got ${String(clusterTimeoutMs)}`,
+    );
+  }
   const runtimes = definitions.map(
     (definition) =>
       new GatewayRuntime({
@@ -89,6 +101,7 @@ async function registerGateways(app: FastifyInstance, { gateways, options }: Plu
         validator: mergeValidatorOptions(options.validator, definition.options.validator),
         container: options.container,
         log: app.log,
+        clusterTimeoutMs,
       }),
   );
   if (!app.hasDecorator('websocketServer')) {

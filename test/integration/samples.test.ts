@@ -35,17 +35,17 @@ describe('samples', () => {
     const ada = await TestClient.open(`${base}/chat/lobby?name=ada`);
     await expect(ada.next()).resolves.toEqual({
       event: 'joined',
-      data: { user: 'ada', members: 1 },
+      data: { user: 'ada', members: 1, users: ['ada'] },
     });
     const bob = await TestClient.open(`${base}/chat/lobby?name=bob`);
     const elsewhere = await TestClient.open(`${base}/chat/other`);
     await expect(ada.next()).resolves.toEqual({
       event: 'joined',
-      data: { user: 'bob', members: 2 },
+      data: { user: 'bob', members: 2, users: ['ada', 'bob'] },
     });
     await expect(bob.next()).resolves.toEqual({
       event: 'joined',
-      data: { user: 'bob', members: 2 },
+      data: { user: 'bob', members: 2, users: ['ada', 'bob'] },
     });
     await expect(bob.request('say', { text: 'hi' }, 1)).resolves.toEqual({
       event: 'say',
@@ -66,7 +66,10 @@ describe('samples', () => {
       id: 3,
     });
     await bob.close();
-    await expect(ada.next()).resolves.toEqual({ event: 'left', data: { user: 'bob', members: 1 } });
+    await expect(ada.next()).resolves.toEqual({
+      event: 'left',
+      data: { user: 'bob', members: 1, users: ['ada'] },
+    });
     await expect(elsewhere.next()).resolves.toMatchObject({
       event: 'joined',
       data: { members: 1 },

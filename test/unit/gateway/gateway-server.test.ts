@@ -8,6 +8,7 @@ function recordingTarget() {
   const target: BroadcastTarget = {
     broadcast: (...args) => broadcasts.push(args),
     fetchConnections: (room) => (room === undefined ? connections : []),
+    clusterRequest: () => Promise.resolve([]),
   };
   return { target, broadcasts, connections };
 }
