@@ -2,55 +2,29 @@
  * The shapes the decorators record and `metadata.ts` reads back: a frozen `GatewayDefinition`
  * is all the runtime ever sees of a gateway class. Types only, no behaviour.
  */
-import type { FastifySchema, RouteShorthandOptions } from 'fastify';
-import type { ValidatorOptions } from 'class-validator';
-import type { Limits } from './gateway/limits';
-import type { Codec } from './gateway/codec';
-import type { Guard } from './gateway/guards';
-import type { ResumeOptions } from './gateway/resume-options';
+import type { Connection } from './gateway/connection';
+import type { GatewayOptions } from './gateway-options';
+
+export type { GatewayHooks, GatewayOptions, GatewaySchema } from './gateway-options';
 
 /** A class constructor, as decorators receive it. */
 export type Constructor<T = object> = abstract new (...args: any[]) => T;
 
-/** Fastify route-level hooks a gateway route may carry (callback or async form). */
-export type GatewayHooks = Pick<
-  RouteShorthandOptions,
-  | 'onRequest'
-  | 'preParsing'
-  | 'preValidation'
-  | 'preHandler'
-  | 'preSerialization'
-  | 'onSend'
-  | 'onResponse'
-  | 'onError'
-  | 'onTimeout'
-  | 'onRequestAbort'
->;
-
-/** Options of `@Gateway(path, options)`. */
-export interface GatewayOptions {
-  /** Fastify hooks for the upgrade request; a hook that replies refuses the upgrade. */
-  readonly hooks?: GatewayHooks;
-  /** Validated before the upgrade: params, querystring, headers. */
-  readonly schema?: Pick<FastifySchema, 'params' | 'querystring' | 'headers'>;
-  /** Per-connection limits for this gateway; missing keys keep bootstrap's or the defaults. */
-  readonly limits?: Partial<Limits>;
-  /** `singleton` (default): one instance per app. `connection`: one per connection. */
-  readonly scope?: 'singleton' | 'connection';
-  /** Frame codec; JSON by default. */
-  readonly codec?: Codec;
-  /** Upgrade request headers copied onto `Connection.headers` (lower-case names). Default none. */
-  readonly keepHeaders?: readonly string[];
-  /**
-   * Origins allowed to upgrade: exact `Origin` values, or `'*'` for any; others get 403.
-   * Default: only an `Origin` whose host is the request's own (clients without `Origin` pass).
-   */
-  readonly allowedOrigins?: readonly string[] | '*';
-  /** class-validator options merged over the defaults (whitelist, forbidNonWhitelisted, forbidUnknownValues). */
-  readonly validator?: ValidatorOptions;
-  /** Session resume: a dropped client gets its session back (see docs/session-resume.md). Default off. */
-  readonly resume?: boolean | ResumeOptions;
+/** What a guard sees of a message: its connection, event and validated body. */
+export interface GuardContext {
+  readonly connection: Connection;
+  readonly event: string;
+  readonly body: unknown;
 }
+
+/**
+ * Decides whether a message reaches its handler: return (or resolve) `true` to let it through.
+ * Anything else answers the request with `forbidden`; a thrown `WsException` is sent as is.
+ *
+ * @example
+ * const mustBeAdmin: Guard = ({ connection }) => connection.data.role === 'admin';
+ */
+export type Guard = (context: GuardContext) => boolean | PromiseLike<boolean>;
 
 /** Where a handler parameter's value comes from. */
 export type ParamSource = 'body' | 'connection' | 'param' | 'query' | 'request' | 'code' | 'reason';
@@ -94,6 +68,8 @@ export interface GatewayDefinition {
   readonly messages: ReadonlyMap<string, HandlerDefinition>;
   /** `@Emits(event, Dto)`: the events the gateway sends to clients, with their DTO, in declaration order. */
   readonly emits: ReadonlyMap<string, Constructor>;
+  /** `@OnServerEvent(event)` handlers: the method name answering each event from other processes. */
+  readonly serverEvents: ReadonlyMap<string, string>;
   /** True when some handler takes the Fastify request, so the runtime must keep it per connection. */
   readonly usesRequest: boolean;
 }

@@ -14,13 +14,15 @@ export {
   Req,
   UseGuards,
   Emits,
+  OnServerEvent,
   type OnMessageOptions,
 } from './decorators';
-export type { Guard, GuardContext } from './gateway/guards';
 export { bootstrap, type BootstrapOptions } from './gateway/bootstrap';
+export { fastifyWsGateway, type FastifyWsGatewayOptions } from './gateway/plugin';
 export type { AsyncApiRouteOptions } from './gateway/asyncapi-route';
-export { Connection } from './gateway/connection';
-export { GatewayServer, BroadcastOperator } from './gateway/gateway-server';
+export { Connection, type ConnectionHost } from './gateway/connection';
+export { GatewayServer, BroadcastOperator, type BroadcastTarget } from './gateway/gateway-server';
+export type { RemoteConnection } from './gateway/gateway-cluster';
 export { FASTIFY_REQUEST } from './gateway/container';
 export {
   WsException,
@@ -29,19 +31,45 @@ export {
   CloseCode,
   Errors,
   GatewayError,
+  type ErrorCause,
+  type GatewayErrorClass,
+  ClusterTimeoutError,
 } from './errors';
 export { DEFAULT_LIMITS, type Limits } from './gateway/limits';
 export { DEFAULT_RESUME, type ResumeOptions } from './gateway/resume-options';
 export type { SessionStore } from './gateway/session-store';
-export type { Codec, DecodeResult, InboundFrame, OutboundFrame } from './gateway/codec';
+export type {
+  Codec,
+  DecodeFailure,
+  DecodeResult,
+  InboundFrame,
+  OutboundFrame,
+} from './gateway/codec';
+export { jsonCodec } from './gateway/json-codec';
 export { MemoryAdapter } from './gateway/memory-adapter';
-export type { AdapterChannel, AdapterLink, Broadcast, GatewayAdapter } from './gateway/adapter';
+export type {
+  AdapterChannel,
+  AdapterLink,
+  Broadcast,
+  GatewayAdapter,
+  ClusterAdapter,
+  ClusterAnswer,
+  ClusterChannel,
+  ClusterErrorInfo,
+  ClusterLink,
+  ClusterReplies,
+  ClusterRequest,
+  ClusterSelection,
+} from './gateway/adapter';
 export type { ValidationDetail } from './gateway/validation';
 export type {
   Constructor,
   GatewayDefinition,
   GatewayHooks,
   GatewayOptions,
+  GatewaySchema,
+  Guard,
+  GuardContext,
   HandlerDefinition,
   ParamDefinition,
 } from './definition';

@@ -9,3 +9,4 @@ export { Query } from './query';
 export { Req } from './req';
 export { UseGuards } from './use-guards';
 export { Emits } from './emits';
+export { OnServerEvent } from './on-server-event';

@@ -1,5 +1,5 @@
 import { recordGuards } from '../metadata';
-import type { Guard } from '../gateway/guards';
+import type { Guard } from '../definition';
 import { Errors } from '../errors';
 
 /**

@@ -45,6 +45,11 @@ export interface BootstrapOptions {
   readonly validator?: ValidatorOptions;
   /** Frame codec for gateways without their own; JSON by default. */
   readonly codec?: Codec;
+  /**
+   * How long `fetchAll`, `joinAll`, `leaveAll`, `disconnectAll` and `serverSideEmit` wait for the
+   * other processes before rejecting with `ClusterTimeoutError`, in ms. Default 5000.
+   */
+  readonly clusterTimeoutMs?: number;
   /** Serve the gateways' AsyncAPI document as JSON on `GET path` (see `fastify-ws-gateway/asyncapi`). */
   readonly asyncapi?: AsyncApiRouteOptions;
   /** Session resume for every gateway without its own `resume` option (see docs/session-resume.md). */
@@ -83,6 +88,13 @@ const gatewaysPlugin = fp<PluginOptions>(registerGateways, {
 
 async function registerGateways(app: FastifyInstance, { gateways, options }: PluginOptions) {
   const definitions = readDefinitions(gateways, options);
+  const { clusterTimeoutMs = 5000 } = options;
+  if (!Number.isSafeInteger(clusterTimeoutMs) || clusterTimeoutMs < 1) {
+    throw Errors.INVALID_ARGUMENT(
+      'bootstrap(app, gateways, options)',
+      `options.clusterTimeoutMs must be a positive integer (ms), got ${String(clusterTimeoutMs)}`,
+    );
+  }
   const runtimes = definitions.map(
     (definition) =>
       new GatewayRuntime({
@@ -93,6 +105,7 @@ async function registerGateways(app: FastifyInstance, { gateways, options }: Plu
         container: options.container,
         log: app.log,
         resume: resolveResume(definition.name, options.resume, definition.options.resume),
+        clusterTimeoutMs,
       }),
   );
   if (!app.hasDecorator('websocketServer')) {
@@ -165,7 +178,8 @@ function addRoute(app: FastifyInstance, runtime: GatewayRuntime, options: Bootst
       ...hooks,
       method: 'GET',
       url: path,
-      schema,
+      // The definition's schema is frozen; Fastify marks the one it is given as visited.
+      schema: schema && { ...schema },
       // Admission first: the deadline starts, a foreign origin is refused before any user hook.
       onRequest: [
         ...connectDeadline(connectTimeoutMs, runtime.deadlines, (request) =>
@@ -185,9 +199,7 @@ function addRoute(app: FastifyInstance, runtime: GatewayRuntime, options: Bootst
   } catch (error) {
     // Fastify's own conflict check also catches non-exact duplicates ("/a/:x" and "/a/:y").
     if ((error as { code?: string }).code !== 'FST_ERR_DUPLICATED_ROUTE') throw error;
-    throw Object.assign(Errors.DUPLICATE_PATH(name, path, (error as Error).message), {
-      cause: error,
-    });
+    throw Errors.DUPLICATE_PATH(name, path, (error as Error).message, { cause: error });
   }
 }
 

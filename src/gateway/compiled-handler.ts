@@ -1,7 +1,6 @@
 import type { ValidatorOptions } from 'class-validator';
-import type { GatewayDefinition, HandlerDefinition } from '../definition';
+import type { GatewayDefinition, Guard, HandlerDefinition } from '../definition';
 import { compileArguments, type ArgumentBuilder } from './argument-builder';
-import type { Guard } from './guards';
 import { compileBodyValidator, type BodyValidator } from './validation';
 
 /** A handler ready for the hot path: everything that depends only on its definition is done. */
@@ -35,17 +34,4 @@ export function compileHandler(
         : compileBodyValidator(handler.bodyType, validatorOptions),
     guards: handler.guards,
   };
-}
-
-/**
- * True for a promise or any object with a `then` method. A `then` getter that throws counts as
- * thenable: `Promise.resolve()` of it rejects with that error, so the request is still answered.
- */
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
-  try {
-    return typeof (value as PromiseLike<unknown>).then === 'function';
-  } catch {
-    return true;
-  }
 }

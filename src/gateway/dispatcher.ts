@@ -1,9 +1,10 @@
 import { CloseCode, WIRE_ERROR_MESSAGES, WireErrorCode, WsException } from '../errors';
 import type { InboundFrame } from './codec';
-import { isThenable, type CompiledHandler } from './compiled-handler';
-import type { ConnectionSession } from './connection-session';
+import type { CompiledHandler } from './compiled-handler';
 import { runGuards } from './guards';
 import { wireErrorFrame } from './outbound';
+import type { DispatchSession as ConnectionSession } from './session-types';
+import { isThenable } from './thenable';
 import type { ValidationOutcome } from './validation';
 
 /**

@@ -1,21 +1,5 @@
-import type { Connection } from './connection';
-import { isThenable } from './compiled-handler';
-
-/** What a guard sees of a message: its connection, event and validated body. */
-export interface GuardContext {
-  readonly connection: Connection;
-  readonly event: string;
-  readonly body: unknown;
-}
-
-/**
- * Decides whether a message reaches its handler: return (or resolve) `true` to let it through.
- * Anything else answers the request with `forbidden`; a thrown `WsException` is sent as is.
- *
- * @example
- * const mustBeAdmin: Guard = ({ connection }) => connection.data.role === 'admin';
- */
-export type Guard = (context: GuardContext) => boolean | PromiseLike<boolean>;
+import type { Guard, GuardContext } from '../definition';
+import { isThenable } from './thenable';
 
 /**
  * Runs `guards` in order until one refuses. Stays synchronous while the guards are, so a

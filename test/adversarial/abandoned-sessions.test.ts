@@ -10,7 +10,7 @@ import {
   type Connection,
 } from 'fastify-ws-gateway';
 import { connectGateway } from 'fastify-ws-gateway/testing';
-import { until } from '../integration/support/ws-client';
+import { until } from '../support/waiting';
 
 let closed = 0;
 let server: GatewayServer;

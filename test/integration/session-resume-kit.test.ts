@@ -12,7 +12,7 @@ import {
 } from 'fastify-ws-gateway';
 import type { FastifyRequest } from 'fastify';
 import { connectGateway } from 'fastify-ws-gateway/testing';
-import { deferred, until } from './support/ws-client';
+import { deferred, until } from '../support/waiting';
 
 const closes: string[] = [];
 const codes: string[] = [];

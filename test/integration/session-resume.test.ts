@@ -14,7 +14,7 @@ import {
 } from 'fastify-ws-gateway';
 import { connect, type WsClient } from 'fastify-ws-gateway/client';
 import { TcpProxy } from '../support/tcp-proxy';
-import { deferred, until } from './support/ws-client';
+import { deferred, until } from '../support/waiting';
 
 interface Frame {
   readonly event: string;
