@@ -6,10 +6,17 @@ import type { FastifySchema, RouteShorthandOptions } from 'fastify';
 import type { ValidatorOptions } from 'class-validator';
 import type { Limits } from './gateway/limits';
 import type { Codec } from './gateway/codec';
-import type { Guard } from './gateway/guards';
 
 /** A class constructor, as decorators receive it. */
 export type Constructor<T = object> = abstract new (...args: any[]) => T;
+
+/**
+ * What `@UseGuards`, `@UseInterceptors`, `@UseFilters` and parameter pipes record: a class
+ * (resolved through the container when the app starts), an instance, or a plain function.
+ * The runtime checks the shape (`canActivate`, `intercept`, `catch`, `transform`) at `ready()`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export type EnhancerRef = Function | object;
 
 /** Fastify route-level hooks a gateway route may carry (callback or async form). */
 export type GatewayHooks = Pick<
@@ -52,8 +59,10 @@ export type ParamSource = 'body' | 'connection' | 'param' | 'query' | 'request' 
 export interface ParamDefinition {
   readonly index: number;
   readonly source: ParamSource;
-  /** For `param` / `query`: the key to pick; absent means the whole record. */
+  /** For `param` / `query` / `body`: the key to pick; absent means the whole record or body. */
   readonly name?: string;
+  /** Pipes the value goes through, in written order. */
+  readonly pipes?: readonly EnhancerRef[];
 }
 
 export type HandlerKind = 'connect' | 'message' | 'close';
@@ -69,7 +78,13 @@ export interface HandlerDefinition {
   /** DTO class the body is validated against; absent means passed through unvalidated. */
   readonly bodyType?: Constructor;
   /** `@UseGuards` of the class, then of the method; message handlers only. */
-  readonly guards?: readonly Guard[];
+  readonly guards?: readonly EnhancerRef[];
+  /** `@UseInterceptors` of the class, then of the method; message handlers only. */
+  readonly interceptors?: readonly EnhancerRef[];
+  /** `@UseFilters` of the class, then of the method; message handlers only. */
+  readonly filters?: readonly EnhancerRef[];
+  /** `SetMetadata` values: the method's, then the class's for keys the method does not set. */
+  readonly metadata?: ReadonlyMap<unknown, unknown>;
 }
 
 export interface GatewayDefinition {

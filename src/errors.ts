@@ -135,5 +135,26 @@ export const Errors = {
     'FWG_ERR_REQUEST_NOT_INJECTABLE',
     '%s asks for the Fastify request (FASTIFY_REQUEST) in its constructor, but a singleton gateway outlives requests: use @Gateway(path, { scope: "connection" }) or take the request as an @OnConnect parameter',
   ),
+  INVALID_ENHANCER: defineError(
+    'FWG_ERR_INVALID_ENHANCER',
+    '%s: %s has no usable method for a %s: give it a %s method, or pass a plain function',
+  ),
+  INVALID_PROVIDER: defineError(
+    'FWG_ERR_INVALID_PROVIDER',
+    'bootstrap() providers[%s] is not a provider: %s',
+  ),
+  MISSING_PROVIDER: defineError(
+    'FWG_ERR_MISSING_PROVIDER',
+    'Nothing provides %s (needed by %s): list it in bootstrap(app, gateways, { providers }), or use @Inject(token) on a parameter typed with an interface or `import type`',
+  ),
+  PROVIDER_CYCLE: defineError(
+    'FWG_ERR_PROVIDER_CYCLE',
+    'Providers depend on each other in a cycle: %s; break it with a factory provider or by moving the shared part into its own class',
+  ),
+  PROVIDER_FAILED: defineError('FWG_ERR_PROVIDER_FAILED', 'The factory of provider %s failed: %s'),
+  NO_TYPE_METADATA: defineError(
+    'FWG_ERR_NO_TYPE_METADATA',
+    '%s takes constructor parameters but TypeScript recorded no types for them (needed by %s): compile with emitDecoratorMetadata (tsc, ts-jest, swc with decoratorMetadata; esbuild and tsx do not emit it), or name each parameter with @Inject(token)',
+  ),
   // (add new programmer errors above this line)
 } as const;

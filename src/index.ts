@@ -13,9 +13,32 @@ export {
   Query,
   Req,
   UseGuards,
+  UseInterceptors,
+  UseFilters,
+  SetMetadata,
   type OnMessageOptions,
 } from './decorators';
-export type { Guard, GuardContext } from './gateway/guards';
+export { inject as Inject } from 'tsyringe';
+export type {
+  Guard,
+  GuardContext,
+  CanActivate,
+  Interceptor,
+  ExceptionFilter,
+  GuardRef,
+  InterceptorRef,
+  FilterRef,
+} from './gateway/enhancers';
+export type { MessageContext } from './gateway/message-context';
+export {
+  ParseIntPipe,
+  ParseFloatPipe,
+  ParseBoolPipe,
+  type PipeTransform,
+  type PipeMeta,
+  type PipeRef,
+} from './gateway/pipes';
+export type { Provider } from './gateway/providers';
 export { bootstrap, type BootstrapOptions } from './gateway/bootstrap';
 export { Connection } from './gateway/connection';
 export { GatewayServer, BroadcastOperator } from './gateway/gateway-server';

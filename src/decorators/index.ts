@@ -8,3 +8,6 @@ export { Param } from './param';
 export { Query } from './query';
 export { Req } from './req';
 export { UseGuards } from './use-guards';
+export { UseInterceptors } from './use-interceptors';
+export { UseFilters } from './use-filters';
+export { SetMetadata } from './set-metadata';

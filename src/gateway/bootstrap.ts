@@ -12,6 +12,19 @@ import type { Codec } from './codec';
 import { GatewayRuntime } from './gateway-runtime';
 import { jsonCodec } from './json-codec';
 import { resolveLimits, type Limits } from './limits';
+import type { GlobalEnhancers } from './compiled-handler';
+import {
+  enhancerFunction,
+  type EnhancerShape,
+  type FilterFn,
+  type FilterRef,
+  type GuardFn,
+  type GuardRef,
+  type InterceptFn,
+  type InterceptorRef,
+} from './enhancers';
+import { runLifecycle } from './lifecycle';
+import { AppContainer, type Provider } from './providers';
 
 /** Options of `bootstrap(app, gateways, options)`; each gateway's own options win over these. */
 export interface BootstrapOptions {
@@ -29,6 +42,18 @@ export interface BootstrapOptions {
   readonly validator?: ValidatorOptions;
   /** Frame codec for gateways without their own; JSON by default. */
   readonly codec?: Codec;
+  /**
+   * Services for the container, singletons: classes, `{ provide, useValue }`,
+   * `{ provide, useClass }`, `{ provide, useFactory, inject }` (async factories finish before
+   * `ready()` does).
+   */
+  readonly providers?: readonly Provider[];
+  /** Guards for every message handler of every gateway, before the class's and the method's. */
+  readonly guards?: readonly GuardRef[];
+  /** Interceptors around every message handler of every gateway, outermost. */
+  readonly interceptors?: readonly InterceptorRef[];
+  /** Filters for every message handler of every gateway, tried after the class's and the method's. */
+  readonly filters?: readonly FilterRef[];
 }
 
 interface PluginOptions {
@@ -63,6 +88,9 @@ const gatewaysPlugin = fp<PluginOptions>(registerGateways, {
 
 async function registerGateways(app: FastifyInstance, { gateways, options }: PluginOptions) {
   const definitions = readDefinitions(gateways, options);
+  const appContainer = new AppContainer(options.container);
+  await appContainer.register(options.providers);
+  const global = globalEnhancers(options, appContainer);
   const runtimes = definitions.map(
     (definition) =>
       new GatewayRuntime({
@@ -70,7 +98,9 @@ async function registerGateways(app: FastifyInstance, { gateways, options }: Plu
         limits: resolveLimits(definition.name, options.limits, definition.options.limits),
         codec: definition.options.codec ?? options.codec ?? jsonCodec,
         validator: mergeValidatorOptions(options.validator, definition.options.validator),
-        container: options.container,
+        app: appContainer,
+        global,
+        observer: undefined,
         log: app.log,
       }),
   );
@@ -86,8 +116,15 @@ async function registerGateways(app: FastifyInstance, { gateways, options }: Plu
   for (const runtime of runtimes) addRoute(app, runtime, options);
 
   const adapter = options.adapter ?? new MemoryAdapter();
+  // Providers are built first (dependencies first), then gateways (afterInit), then onReady runs
+  // on each in that order; onClose runs in the reverse order, after the drain.
+  let started: object[] = [];
   app.addHook('onReady', async () => {
-    runtimes.forEach((runtime, i) => runtime.start(adapter, paths[i]));
+    started = appContainer.instances();
+    for (const [i, runtime] of runtimes.entries()) await runtime.start(adapter, paths[i]);
+    for (const runtime of runtimes)
+      if (runtime.singleton !== undefined) started.push(runtime.singleton);
+    await runLifecycle(started, 'onReady', app.log);
   });
   const drain = async () => {
     await Promise.all(runtimes.map((runtime) => runtime.drain()));
@@ -100,7 +137,29 @@ async function registerGateways(app: FastifyInstance, { gateways, options }: Plu
   }
   app.addHook('onClose', async () => {
     await Promise.all(runtimes.map((runtime) => runtime.stop()));
+    await runLifecycle([...started].reverse(), 'onClose', app.log);
   });
+}
+
+/** Builds the guards, interceptors and filters of `bootstrap()` once, through the app's container. */
+function globalEnhancers(options: BootstrapOptions, appContainer: AppContainer): GlobalEnhancers {
+  const build = <T>(key: 'guards' | 'interceptors' | 'filters', shape: EnhancerShape): T[] => {
+    const refs = options[key] ?? [];
+    if (!Array.isArray(refs)) {
+      throw Errors.INVALID_ARGUMENT(`bootstrap() ${key}`, `pass an array of ${key}`);
+    }
+    return refs.map(
+      (ref: unknown, index) =>
+        enhancerFunction(shape, ref as object, `bootstrap() ${key}[${index}]`, (target) =>
+          appContainer.resolve(target, appContainer.container),
+        ) as T,
+    );
+  };
+  return {
+    guards: build<GuardFn>('guards', 'guard'),
+    interceptors: build<InterceptFn>('interceptors', 'interceptor'),
+    filters: build<FilterFn>('filters', 'filter'),
+  };
 }
 
 /** Reads every definition and reports cross-gateway misuse before any route exists. */

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { CloseCode, WireErrorCode, isWsException } from '../errors';
 import type { ArgumentSource } from './argument-builder';
 import type { OutboundFrame } from './codec';
-import { isThenable, type CompiledHandler } from './compiled-handler';
+import { invokeHandler, isThenable, type CompiledHandler } from './compiled-handler';
 import { kDetach, type Connection } from './connection';
 import { dispatchMessage } from './dispatcher';
 import type { GatewayRuntime } from './gateway-runtime';
@@ -28,6 +28,8 @@ export class ConnectionSession implements ArgumentSource, HeartbeatMember {
   closeCode: number | undefined;
   closeReason: string | undefined;
   pingRound = 0;
+  /** The upgrade request's trace context, when tracing is on. */
+  traceContext: unknown;
   private state = CONNECTING;
   private isClosed = false;
   private connectPending = false;
@@ -113,13 +115,8 @@ export class ConnectionSession implements ArgumentSource, HeartbeatMember {
     this.send(wireErrorFrame(WireErrorCode.InternalError, id));
   }
 
-  /** Counts an async handler in flight until it settles, then replies; pauses at the limit. */
-  track(
-    handler: CompiledHandler,
-    event: string,
-    id: string | number | undefined,
-    result: PromiseLike<unknown>,
-  ): void {
+  /** Counts an async message in flight until it settles, then hands over its outcome; pauses at the limit. */
+  track(result: PromiseLike<unknown>, settled: (ok: boolean, value: unknown) => void): void {
     this.runtime.pending++;
     if (++this.inFlight >= this.runtime.limits.maxInFlight && this.backlog === undefined) {
       this.backlog = [];
@@ -127,11 +124,11 @@ export class ConnectionSession implements ArgumentSource, HeartbeatMember {
     }
     Promise.resolve(result).then(
       (value) => {
-        this.reply(event, id, value);
+        settled(true, value);
         this.settle();
       },
       (error: unknown) => {
-        this.fail(handler, event, id, error);
+        settled(false, error);
         this.settle();
       },
     );
@@ -159,7 +156,7 @@ export class ConnectionSession implements ArgumentSource, HeartbeatMember {
       const handler = handlers[i];
       let result: unknown;
       try {
-        result = handler.method.apply(this.instance, handler.buildArguments(this, undefined));
+        result = invokeHandler(handler, this.instance, this, undefined);
       } catch (error) {
         this.refuse(`${handler.label} threw`, error);
         return;
@@ -271,7 +268,7 @@ export class ConnectionSession implements ArgumentSource, HeartbeatMember {
     if (instance === undefined) return;
     for (const handler of this.runtime.onClose) {
       try {
-        await handler.method.apply(instance, handler.buildArguments(this, undefined));
+        await invokeHandler(handler, instance, this, undefined);
       } catch (error) {
         this.logFailure(error, `${handler.label} threw`, undefined);
       }

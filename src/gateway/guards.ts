@@ -1,29 +1,14 @@
-import type { Connection } from './connection';
 import { isThenable } from './compiled-handler';
-
-/** What a guard sees of a message: its connection, event and validated body. */
-export interface GuardContext {
-  readonly connection: Connection;
-  readonly event: string;
-  readonly body: unknown;
-}
+import type { GuardFn } from './enhancers';
+import type { MessageContext } from './message-context';
 
 /**
- * Decides whether a message reaches its handler: return (or resolve) `true` to let it through.
- * Anything else answers the request with `forbidden`; a thrown `WsException` is sent as is.
- *
- * @example
- * const mustBeAdmin: Guard = ({ connection }) => connection.data.role === 'admin';
- */
-export type Guard = (context: GuardContext) => boolean | PromiseLike<boolean>;
-
-/**
- * Runs `guards` in order until one refuses. Stays synchronous while the guards are, so a
- * message behind synchronous guards is still answered in the same tick.
+ * Runs `guards` in order until one refuses (returns anything but `true`). Stays synchronous
+ * while the guards are, so a message behind synchronous guards is still answered in the same tick.
  */
 export function runGuards(
-  guards: readonly Guard[],
-  context: GuardContext,
+  guards: readonly GuardFn[],
+  context: MessageContext,
   from = 0,
 ): boolean | Promise<boolean> {
   for (let index = from; index < guards.length; index++) {

@@ -14,7 +14,7 @@ const source: ArgumentSource = {
 };
 
 function build(params: ParamDefinition[], body?: unknown): unknown[] {
-  return compileArguments(params)(source, body);
+  return compileArguments(params)(source, body) as unknown[];
 }
 
 describe('compileArguments', () => {

@@ -1,4 +1,5 @@
-import { runGuards, type Guard, type GuardContext } from '../../../src/gateway/guards';
+import { runGuards } from '../../../src/gateway/guards';
+import type { Guard, GuardContext } from '../../../src/gateway/enhancers';
 
 const context = { connection: {}, event: 'say', body: { text: 'hi' } } as unknown as GuardContext;
 

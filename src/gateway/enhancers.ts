@@ -1,0 +1,103 @@
+/**
+ * Guards, interceptors, filters and pipes as users declare them (a function, a class resolved
+ * through the container, or an instance), and their normal form: one plain function each,
+ * resolved once when the app starts so the message path never looks them up.
+ */
+import type { Constructor, EnhancerRef } from '../definition';
+import { Errors } from '../errors';
+import type { MessageContext } from './message-context';
+
+/** Older name of `MessageContext`, kept for function guards written against it. */
+export type GuardContext = MessageContext;
+
+/**
+ * A function guard: return (or resolve) `true` to let the message through. Anything else
+ * answers the request with `forbidden`; a thrown `WsException` is sent as is.
+ *
+ * @example
+ * const mustBeAdmin: Guard = ({ connection }) => connection.data.role === 'admin';
+ */
+export type Guard = (context: MessageContext) => boolean | PromiseLike<boolean>;
+
+/** A guard class (or instance): `canActivate(ctx)`. */
+export interface CanActivate {
+  canActivate(context: MessageContext): boolean | PromiseLike<boolean>;
+}
+
+/** Wraps a handler: call `next()` to run the rest (it returns the handler's result or promise). */
+export interface Interceptor {
+  intercept(context: MessageContext, next: () => unknown): unknown;
+}
+
+/** Maps an error to what the client sees: a `WsException`, or `undefined` to pass it on. */
+export interface ExceptionFilter {
+  catch(error: unknown, context: MessageContext): unknown;
+}
+
+export type GuardRef = Guard | Constructor<CanActivate> | CanActivate;
+export type InterceptorRef =
+  | Constructor<Interceptor>
+  | Interceptor
+  | ((context: MessageContext, next: () => unknown) => unknown);
+export type FilterRef =
+  | Constructor<ExceptionFilter>
+  | ExceptionFilter
+  | ((error: unknown, context: MessageContext) => unknown);
+
+export type GuardFn = (context: MessageContext) => unknown;
+export type InterceptFn = (context: MessageContext, next: () => unknown) => unknown;
+export type FilterFn = (error: unknown, context: MessageContext) => unknown;
+
+/** Builds a class through the app's container (singleton per container). */
+export type Resolve = (target: Constructor) => object;
+
+/** The method each kind must have, and how an error names the kind. */
+const SHAPES = {
+  guard: { method: 'canActivate', signature: 'canActivate(ctx)' },
+  interceptor: { method: 'intercept', signature: 'intercept(ctx, next)' },
+  filter: { method: 'catch', signature: 'catch(error, ctx)' },
+  pipe: { method: 'transform', signature: 'transform(value, meta)' },
+} as const;
+export type EnhancerShape = keyof typeof SHAPES;
+
+/** True for a `class` declaration (which cannot be called), as opposed to a plain function. */
+export function isClass(value: unknown): value is Constructor {
+  return typeof value === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(value));
+}
+
+/**
+ * Checks an enhancer's shape without building it: a class or instance needs its method; a plain
+ * function is the method itself. `where` names the declaration (`@UseGuards on Chat.say`).
+ */
+export function checkEnhancer(shape: EnhancerShape, ref: EnhancerRef, where: string): void {
+  const { method, signature } = SHAPES[shape];
+  if (typeof ref === 'function' && !isClass(ref)) return;
+  const holder = typeof ref === 'function' ? (ref.prototype as object) : ref;
+  if (typeof (holder as Record<string, unknown>)[method] !== 'function') {
+    throw Errors.INVALID_ENHANCER(where, describe(ref), shape, signature);
+  }
+}
+
+/**
+ * The enhancer as one function: a plain function as is, else its method bound to the instance
+ * (a class is built through `resolve`, once).
+ */
+export function enhancerFunction(
+  shape: EnhancerShape,
+  ref: EnhancerRef,
+  where: string,
+  resolve: Resolve,
+): (...args: never[]) => unknown {
+  checkEnhancer(shape, ref, where);
+  if (typeof ref === 'function' && !isClass(ref)) return ref as (...args: never[]) => unknown;
+  const instance = isClass(ref) ? resolve(ref) : ref;
+  const { method } = SHAPES[shape];
+  const fn = (instance as Record<string, (...args: never[]) => unknown>)[method];
+  return fn.bind(instance);
+}
+
+function describe(ref: EnhancerRef): string {
+  if (typeof ref === 'function') return ref.name || 'an anonymous class';
+  const name = (ref as { constructor?: { name?: string } }).constructor?.name;
+  return name === undefined || name === 'Object' ? 'an object' : `an instance of ${name}`;
+}
