@@ -137,7 +137,7 @@ export const Errors = {
   ),
   INVALID_ENHANCER: defineError(
     'FWG_ERR_INVALID_ENHANCER',
-    '%s: %s has no usable method for a %s: give it a %s method, or pass a plain function',
+    '%s: %s is not a usable %s: give it a %s method, or pass a plain function',
   ),
   INVALID_PROVIDER: defineError(
     'FWG_ERR_INVALID_PROVIDER',
@@ -154,7 +154,7 @@ export const Errors = {
   PROVIDER_FAILED: defineError('FWG_ERR_PROVIDER_FAILED', 'The factory of provider %s failed: %s'),
   NO_TYPE_METADATA: defineError(
     'FWG_ERR_NO_TYPE_METADATA',
-    '%s takes constructor parameters but TypeScript recorded no types for them (needed by %s): compile with emitDecoratorMetadata (tsc, ts-jest, swc with decoratorMetadata; esbuild and tsx do not emit it), or name each parameter with @Inject(token)',
+    '%s takes constructor parameters but has no recorded types for them (needed by %s): TypeScript records them only for a decorated class compiled with emitDecoratorMetadata (esbuild and tsx never do), so add @injectable() from tsyringe to the class, or name each parameter with @Inject(token)',
   ),
   // (add new programmer errors above this line)
 } as const;

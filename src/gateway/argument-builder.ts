@@ -22,11 +22,14 @@ export type ArgumentBuilder = (
   body: unknown,
 ) => unknown[] | Promise<unknown[]>;
 
-/** A pipe in its normal form (see enhancers.ts): transform(value, meta). */
-export type PipeFn = (value: unknown, meta: PipeMeta) => unknown;
+/** A pipe in its normal form (see enhancers.ts), and its name for `validation_failed` details. */
+export interface CompiledPipe {
+  readonly transform: (value: unknown, meta: PipeMeta) => unknown;
+  readonly name: string;
+}
 
 /** Turns a parameter's pipe declarations into functions (built through the container). */
-export type PipeResolver = (param: ParamDefinition) => readonly PipeFn[];
+export type PipeResolver = (param: ParamDefinition) => readonly CompiledPipe[];
 
 type ArgumentGetter = (source: ArgumentSource, body: unknown) => unknown;
 
@@ -75,11 +78,10 @@ function pathOf(param: ParamDefinition): string {
   return name ?? '';
 }
 
-function pipeFailure(param: ParamDefinition, pipe: PipeFn, error: unknown): WsException {
+function pipeFailure(param: ParamDefinition, pipe: CompiledPipe, error: unknown): WsException {
   const reason = error instanceof Error ? error.message : 'is invalid';
-  const constraint = pipe.name.replace(/^bound /, '') || 'pipe';
   return new WsException(WireErrorCode.ValidationFailed, WIRE_ERROR_MESSAGES.validation_failed, [
-    { path: pathOf(param), constraints: { [constraint]: reason } },
+    { path: pathOf(param), constraints: { [pipe.name]: reason } },
   ]);
 }
 
@@ -87,14 +89,14 @@ function pipeFailure(param: ParamDefinition, pipe: PipeFn, error: unknown): WsEx
 function piped(
   param: ParamDefinition,
   getter: ArgumentGetter,
-  pipes: readonly PipeFn[],
+  pipes: readonly CompiledPipe[],
 ): ArgumentGetter {
   const meta: PipeMeta = Object.freeze({ source: param.source, name: param.name });
   const run = (value: unknown, from: number): unknown => {
     for (let index = from; index < pipes.length; index++) {
       const pipe = pipes[index];
       try {
-        value = pipe(value, meta);
+        value = pipe.transform(value, meta);
       } catch (error) {
         throw pipeFailure(param, pipe, error);
       }

@@ -4,10 +4,11 @@ import {
   compileArguments,
   type ArgumentBuilder,
   type ArgumentSource,
-  type PipeFn,
+  type CompiledPipe,
 } from './argument-builder';
 import {
   enhancerFunction,
+  enhancerName,
   type EnhancerShape,
   type FilterFn,
   type GuardFn,
@@ -88,16 +89,16 @@ export function compileHandler(
   const guards = build('guards', 'guard', source.global.guards);
   const interceptors = build('interceptors', 'interceptor', source.global.interceptors);
   const filters = build('filters', 'filter', source.global.filters)?.slice().reverse();
-  const resolvePipes = (param: HandlerDefinition['params'][number]): PipeFn[] =>
-    (param.pipes ?? []).map(
-      (ref) =>
-        enhancerFunction(
-          'pipe',
-          ref,
-          `a pipe of ${label} parameter ${param.index}`,
-          source.resolve,
-        ) as PipeFn,
-    );
+  const resolvePipes = (param: HandlerDefinition['params'][number]): CompiledPipe[] =>
+    (param.pipes as readonly EnhancerRef[]).map((ref) => ({
+      transform: enhancerFunction(
+        'pipe',
+        ref,
+        `a pipe of ${label} parameter ${param.index}`,
+        source.resolve,
+      ) as CompiledPipe['transform'],
+      name: enhancerName(ref),
+    }));
   return {
     label,
     gateway: gateway.target,

@@ -96,8 +96,19 @@ export function enhancerFunction(
   return fn.bind(instance);
 }
 
+/** A short name for details and logs: the class's, the instance's class's, or the function's. */
+export function enhancerName(ref: EnhancerRef): string {
+  const named = typeof ref === 'function' ? ref : classOf(ref);
+  return named?.name || 'anonymous';
+}
+
 function describe(ref: EnhancerRef): string {
   if (typeof ref === 'function') return ref.name || 'an anonymous class';
-  const name = (ref as { constructor?: { name?: string } }).constructor?.name;
-  return name === undefined || name === 'Object' ? 'an object' : `an instance of ${name}`;
+  const type = classOf(ref);
+  return type === undefined || type === Object ? 'an object' : `an instance of ${type.name}`;
+}
+
+function classOf(instance: object): { readonly name: string } | undefined {
+  return (Object.getPrototypeOf(instance) as { constructor?: { name: string } } | null)
+    ?.constructor;
 }

@@ -34,13 +34,16 @@ type Token<T = unknown> = InjectionToken<T>;
  */
 export type Provider =
   | Constructor
-  | { readonly provide: Token; readonly useValue: unknown }
-  | { readonly provide: Token; readonly useClass: Constructor }
+  | { readonly provide: ProviderToken; readonly useValue: unknown }
+  | { readonly provide: ProviderToken; readonly useClass: Constructor }
   | {
-      readonly provide: Token;
+      readonly provide: ProviderToken;
       readonly useFactory: (...args: any[]) => unknown;
-      readonly inject?: readonly Token[];
+      readonly inject?: readonly ProviderToken[];
     };
+
+/** What a provider is registered under: a class (abstract ones too), a string or a symbol. */
+export type ProviderToken = InjectionToken<unknown> | Constructor<unknown>;
 
 interface FactoryProvider {
   readonly provide: Token;

@@ -155,6 +155,16 @@ class PipelineGateway {
     throw new Error(body.which);
   }
 
+  @UseFilters((error: unknown) => {
+    throw error instanceof Error && error.message === 'ws'
+      ? new WsException('from_filter', 'The filter threw this')
+      : new Error('filter bug');
+  })
+  @OnMessage('filterThrows')
+  filterThrows(body: { which: string }) {
+    throw new Error(body.which);
+  }
+
   @OnMessage('context')
   context(body: unknown) {
     return body;
@@ -282,6 +292,19 @@ describe('the message pipeline: interceptors, filters, class guards, metadata', 
     await client.close();
   });
 
+  it('sends what a filter throws when it is a WsException, and internal_error otherwise', async () => {
+    const client = await member();
+    expect((await client.request('filterThrows', { which: 'ws' }, 1)).data).toEqual({
+      code: 'from_filter',
+      message: 'The filter threw this',
+    });
+    expect((await client.request('filterThrows', { which: 'x' }, 2)).data).toEqual({
+      code: 'internal_error',
+      message: 'Internal error',
+    });
+    await client.close();
+  });
+
   it('runs filters on what guards and validation throw too', async () => {
     const client = await member();
     expect((await client.request('say', { text: 5 }, 1)).data).toMatchObject({
@@ -319,7 +342,7 @@ describe('misdeclared enhancers are ready() errors naming the class and member',
     }
     const app = Fastify();
     await expect(bootstrap(app, [BadGateway])).rejects.toThrow(
-      `${name} of BadGateway.x: Empty has no usable method for a ${shape}: give it a ${signature} method`,
+      `${name} of BadGateway.x: Empty is not a usable ${shape}: give it a ${signature} method`,
     );
     await expect(app.ready()).rejects.toMatchObject({ code: 'FWG_ERR_INVALID_ENHANCER' });
   });
@@ -332,7 +355,7 @@ describe('misdeclared enhancers are ready() errors naming the class and member',
     const app = Fastify();
     await expect(
       bootstrap(app, [FineGateway], { interceptors: [{ nope: true } as never] }),
-    ).rejects.toThrow('bootstrap() interceptors[0]: an object has no usable method');
+    ).rejects.toThrow('bootstrap() interceptors[0]: an object is not a usable interceptor');
     const other = Fastify();
     await expect(bootstrap(other, [FineGateway], { filters: 'x' as never })).rejects.toThrow(
       'bootstrap() filters: pass an array of filters',
