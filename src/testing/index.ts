@@ -10,3 +10,4 @@ export {
 export type { CloseResult } from './frame-inbox';
 export type { ErrorFrameData } from '../client/frames';
 export { isWsClientError, WsClientError, ClientErrorCode } from '../client/ws-client-error';
+export { createTestingApp, type TestingAppOptions } from './create-testing-app';
