@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import type { DependencyContainer } from 'tsyringe';
 import type { Constructor, GatewayDefinition } from '../definition';
 import { readGatewayDefinition } from '../metadata';
-import { Errors } from '../errors';
+import { Errors, WireErrorCode } from '../errors';
 import fastifyWebsocket, { addDrainHook } from '../websocket/plugin';
 import type { GatewayAdapter } from './adapter';
 import { MemoryAdapter } from './memory-adapter';
@@ -25,6 +25,9 @@ import {
 } from './enhancers';
 import { runLifecycle } from './lifecycle';
 import { AppContainer, type Provider } from './providers';
+import { createMetrics, type MetricsOptions } from './metrics';
+import { MessageObserver } from './observer';
+import { loadTracing } from './tracing';
 
 /** Options of `bootstrap(app, gateways, options)`; each gateway's own options win over these. */
 export interface BootstrapOptions {
@@ -54,6 +57,13 @@ export interface BootstrapOptions {
   readonly interceptors?: readonly InterceptorRef[];
   /** Filters for every message handler of every gateway, tried after the class's and the method's. */
   readonly filters?: readonly FilterRef[];
+  /** Prometheus metrics into your prom-client `Registry` (an optional peer). */
+  readonly metrics?: MetricsOptions;
+  /**
+   * A span per handled message when an OpenTelemetry tracer provider is registered (default);
+   * `false` turns it off.
+   */
+  readonly tracing?: boolean;
 }
 
 interface PluginOptions {
@@ -91,6 +101,18 @@ async function registerGateways(app: FastifyInstance, { gateways, options }: Plu
   const appContainer = new AppContainer(options.container);
   await appContainer.register(options.providers);
   const global = globalEnhancers(options, appContainer);
+  const metrics = options.metrics === undefined ? undefined : createMetrics(options.metrics);
+  const tracing = loadTracing(options.tracing);
+  const knownCodes = new Set<string>(Object.values(WireErrorCode));
+  const observe = (definition: GatewayDefinition): MessageObserver | undefined =>
+    metrics === undefined && tracing === undefined
+      ? undefined
+      : new MessageObserver(
+          routePath(app.prefix, definition.path),
+          definition.name,
+          metrics?.forGateway(definition.name, definition.messages.keys(), knownCodes),
+          tracing,
+        );
   const runtimes = definitions.map(
     (definition) =>
       new GatewayRuntime({
@@ -100,7 +122,7 @@ async function registerGateways(app: FastifyInstance, { gateways, options }: Plu
         validator: mergeValidatorOptions(options.validator, definition.options.validator),
         app: appContainer,
         global,
-        observer: undefined,
+        observer: observe(definition),
         log: app.log,
       }),
   );
@@ -116,6 +138,7 @@ async function registerGateways(app: FastifyInstance, { gateways, options }: Plu
   for (const runtime of runtimes) addRoute(app, runtime, options);
 
   const adapter = options.adapter ?? new MemoryAdapter();
+  const unwatch = metrics?.watchAdapter(adapter);
   // Providers are built first (dependencies first), then gateways (afterInit), then onReady runs
   // on each in that order; onClose runs in the reverse order, after the drain.
   let started: object[] = [];
@@ -137,6 +160,7 @@ async function registerGateways(app: FastifyInstance, { gateways, options }: Plu
   }
   app.addHook('onClose', async () => {
     await Promise.all(runtimes.map((runtime) => runtime.stop()));
+    unwatch?.();
     await runLifecycle([...started].reverse(), 'onClose', app.log);
   });
 }

@@ -49,6 +49,8 @@ export class ConnectionSession implements ArgumentSource, HeartbeatMember {
   /** Runs in the tick the socket opened: listeners first, then `@OnConnect`. */
   start(request: FastifyRequest): void {
     const { runtime, connection } = this;
+    if (runtime.observer !== undefined)
+      this.traceContext = runtime.observer.opened(request.headers);
     listenTo(connection.socket, this);
     runtime.registry.add(connection);
     runtime.heartbeat.add(this);
@@ -141,6 +143,7 @@ export class ConnectionSession implements ArgumentSource, HeartbeatMember {
     this.closeCode = code;
     this.closeReason = reason;
     this.backlog = undefined;
+    this.runtime.observer?.closed(code);
     this.runtime.heartbeat.delete(this);
     this.connection[kDetach]();
     this.runtime.registry.delete(this.connection);

@@ -11,6 +11,9 @@ import type { ConnectionSession } from './connection-session';
 import { runGuards } from './guards';
 import { maybeThen } from './maybe-then';
 import type { MessageContext } from './message-context';
+import type { MessageObserver } from './observer';
+
+type Probe = ReturnType<MessageObserver['begin']>;
 import { wireErrorFrame } from './outbound';
 import type { ValidationOutcome } from './validation';
 
@@ -47,7 +50,7 @@ export function dispatchMessage(session: ConnectionSession, data: Buffer, isBina
     return;
   }
   const context = handler.contextual ? new Exchange(session, handler, frame) : undefined;
-  const probe = runtime.observer?.begin(session, handler, frame.event);
+  const probe = runtime.observer?.begin(session, frame.event);
   let result: unknown;
   try {
     result = validateThenRun(session, handler, frame, context);
@@ -76,11 +79,12 @@ function refuse(
 function replied(
   session: ConnectionSession,
   frame: InboundFrame,
-  probe: unknown,
+  probe: Probe | undefined,
   result: unknown,
 ): void {
   session.reply(frame.event, frame.id, result);
-  if (probe !== undefined) session.runtime.observer?.end(probe, 'ok');
+  if (probe !== undefined)
+    (session.runtime.observer as MessageObserver).end(probe, frame.event, 'ok');
 }
 
 /** Filters map the error (the method's first); what is left is sent as `session.fail` does. */
@@ -89,7 +93,7 @@ function failed(
   handler: CompiledHandler,
   frame: InboundFrame,
   context: MessageContext | undefined,
-  probe: unknown,
+  probe: Probe | undefined,
   error: unknown,
 ): void {
   const { filters } = handler;
@@ -112,7 +116,7 @@ function failed(
   session.fail(handler, frame.event, frame.id, final);
   if (probe !== undefined) {
     const code = isWsException(final) ? final.code : WireErrorCode.InternalError;
-    session.runtime.observer?.end(probe, code);
+    (session.runtime.observer as MessageObserver).end(probe, frame.event, code);
   }
 }
 

@@ -189,7 +189,12 @@ export class AppContainer {
         if (level === APP) this.container.registerSingleton(token as Constructor<unknown> as never);
         else if (level === GATEWAY) container.registerSingleton(token as never);
       } else if (provider.kind === 'class') {
-        level = this.checkDependencies(provider.target, tokenName(token), this.container, false);
+        level = this.checkDependencies(
+          provider.target,
+          tokenName(provider.target),
+          this.container,
+          false,
+        );
         this.container.register(
           provider.token,
           { useClass: provider.target as never },

@@ -327,6 +327,23 @@ describe('the message pipeline: interceptors, filters, class guards, metadata', 
   });
 });
 
+describe('a handler with interceptors and no guard', () => {
+  it('runs the interceptors straight after validation', async () => {
+    @Gateway('/unguarded')
+    class UnguardedGateway {
+      @UseInterceptors(wrapReply) @OnMessage('say') say(body: SayDto) {
+        return body.text;
+      }
+    }
+    const app = Fastify();
+    await bootstrap(app, [UnguardedGateway]);
+    const client = await connectGateway(app, '/unguarded');
+    await expect(client.request('say', { text: 'hi' })).resolves.toEqual({ wrapped: 'hi' });
+    await client.close();
+    await app.close();
+  });
+});
+
 describe('misdeclared enhancers are ready() errors naming the class and member', () => {
   it.each([
     ['@UseInterceptors', UseInterceptors, 'interceptor', 'intercept(ctx, next)'],

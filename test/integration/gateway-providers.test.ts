@@ -196,6 +196,81 @@ describe('providers and lifecycle', () => {
     });
   });
 
+  it('names the useClass class whose parameter types are unknown, under its token', async () => {
+    class PlainClock extends Clock {
+      constructor(readonly offset: number) {
+        super();
+      }
+      now() {
+        return this.offset;
+      }
+    }
+    await expect(
+      bootstrap(Fastify(), [BGateway], {
+        providers: [MessageStore, { provide: Clock, useClass: PlainClock }],
+      }),
+    ).rejects.toThrow(
+      'PlainClock takes constructor parameters but has no recorded types for them (needed by Clock -> PlainClock)',
+    );
+  });
+
+  it('names a parameter whose type TypeScript left undefined (a circular import)', async () => {
+    class Circular {
+      constructor(readonly other: unknown) {}
+    }
+    Reflect.defineMetadata('design:paramtypes', [undefined], Circular);
+    @Gateway('/circular')
+    class CircularGateway {
+      constructor(readonly service: Circular) {}
+    }
+    await expect(bootstrap(Fastify(), [CircularGateway])).rejects.toThrow(
+      'Nothing provides parameter 0 of Circular (typed with nothing)',
+    );
+  });
+
+  it('skips optional parameters, and gives services that need the GatewayServer one per gateway', async () => {
+    const announcers: unknown[] = [];
+    @injectable()
+    class Announcer {
+      constructor(
+        readonly server: GatewayServer,
+        @Inject('ABSENT', { isOptional: true }) readonly absent?: unknown,
+      ) {
+        announcers.push(this);
+      }
+    }
+    @Gateway('/one')
+    class OneGateway {
+      constructor(
+        readonly announcer: Announcer,
+        readonly server: GatewayServer,
+      ) {}
+      @OnMessage('same') same() {
+        return this.announcer.server === this.server;
+      }
+    }
+    @Gateway('/two')
+    class TwoGateway {
+      constructor(readonly announcer: Announcer) {}
+    }
+    const app = Fastify();
+    await bootstrap(app, [OneGateway, TwoGateway]);
+    await app.ready();
+    const client = await connectGateway(app, '/one');
+    await expect(client.request('same', {})).resolves.toBe(true);
+    expect(announcers).toHaveLength(2);
+    await client.close();
+    await app.close();
+  });
+
+  it('names a factory that throws something other than an Error', async () => {
+    await expect(
+      bootstrap(Fastify(), [BGateway], {
+        providers: [MessageStore, { provide: 'ODD', useFactory: () => Promise.reject('odd') }],
+      }),
+    ).rejects.toThrow('The factory of provider "ODD" failed: odd');
+  });
+
   it('names symbol tokens and anonymous classes', async () => {
     const DB = Symbol('db');
     class Anonymous {
