@@ -77,6 +77,10 @@ export interface HandlerDefinition {
   readonly params: readonly ParamDefinition[];
   /** DTO class the body is validated against; absent means passed through unvalidated. */
   readonly bodyType?: Constructor;
+  /** `@OnMessage(event, { reply: Dto })`: the reply's DTO, for the AsyncAPI document and typed clients. */
+  readonly replyType?: Constructor;
+  /** `@OnMessage(event, { errors })`: the `WsException` codes the handler declares it may send. */
+  readonly errors?: readonly string[];
   /** `@UseGuards` of the class, then of the method; message handlers only. */
   readonly guards?: readonly EnhancerRef[];
   /** `@UseInterceptors` of the class, then of the method; message handlers only. */
@@ -97,6 +101,8 @@ export interface GatewayDefinition {
   readonly onClose: readonly HandlerDefinition[];
   /** `@OnMessage` handlers by event. */
   readonly messages: ReadonlyMap<string, HandlerDefinition>;
+  /** `@Emits(event, Dto)`: the events the gateway sends to clients, with their DTO, in declaration order. */
+  readonly emits: ReadonlyMap<string, Constructor>;
   /** True when some handler takes the Fastify request, so the runtime must keep it per connection. */
   readonly usesRequest: boolean;
 }

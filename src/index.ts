@@ -16,6 +16,7 @@ export {
   UseInterceptors,
   UseFilters,
   SetMetadata,
+  Emits,
   type OnMessageOptions,
 } from './decorators';
 export { inject as Inject } from 'tsyringe';
@@ -40,6 +41,7 @@ export {
 } from './gateway/pipes';
 export type { Provider } from './gateway/providers';
 export { bootstrap, type BootstrapOptions } from './gateway/bootstrap';
+export type { AsyncApiRouteOptions } from './gateway/asyncapi-route';
 export { Connection } from './gateway/connection';
 export { GatewayServer, BroadcastOperator } from './gateway/gateway-server';
 export { FASTIFY_REQUEST } from './gateway/container';

@@ -14,7 +14,7 @@ import type {
   ParamDefinition,
   ParamSource,
 } from './definition';
-import { Errors } from './errors';
+import { Errors, WireErrorCode } from './errors';
 
 const GATEWAY_KEY = Symbol('fastify-ws-gateway:gateway');
 const HANDLERS_KEY = Symbol('fastify-ws-gateway:handlers');
@@ -34,6 +34,7 @@ const ENHANCER_DECORATORS: Readonly<Record<EnhancerKind, string>> = {
   interceptors: '@UseInterceptors',
   filters: '@UseFilters',
 };
+const EMITS_KEY = Symbol('fastify-ws-gateway:emits');
 
 /** What `@Gateway` records on the class. */
 interface GatewayRecord {
@@ -47,6 +48,14 @@ export interface HandlerRecord {
   readonly member: string;
   readonly event?: string;
   readonly body?: Constructor;
+  readonly reply?: Constructor;
+  readonly errors?: readonly string[];
+}
+
+/** What one `@Emits(event, Dto)` records on the class. */
+interface EmitRecord {
+  readonly event: string;
+  readonly dto: Constructor;
 }
 
 /** What a parameter decorator records for its slot. */
@@ -79,6 +88,9 @@ const NOT_DTO_TYPES = new Set<unknown>([
   Set,
   undefined,
 ]);
+
+/** The error codes the runtime itself sends, for contract generators (asyncapi/ reads them here). */
+export const WIRE_ERROR_CODES: readonly string[] = Object.freeze(Object.values(WireErrorCode));
 
 const definitions = new WeakMap<object, GatewayDefinition>();
 
@@ -260,6 +272,31 @@ function prependOwn(
 }
 
 /**
+ * Records `@Emits(event, Dto)` on a class. Several add up in the order they are written; the
+ * same event twice on one class is refused at once.
+ */
+export function recordEmits(target: Constructor, event: string, dto: Constructor): void {
+  const own =
+    (Reflect.getOwnMetadata(EMITS_KEY, target) as readonly EmitRecord[] | undefined) ?? [];
+  if (own.some((record) => record.event === event)) {
+    throw Errors.INVALID_ARGUMENT(
+      `@Emits(${JSON.stringify(event)}) on ${target.name}`,
+      'the event is declared twice: keep one @Emits per event',
+    );
+  }
+  // Class decorators apply bottom-up; prepending keeps the order they are written in.
+  Reflect.defineMetadata(EMITS_KEY, Object.freeze([{ event, dto }, ...own]), target);
+}
+
+/**
+ * The declared type of a DTO property (`design:type`), for schema generators: `undefined` when
+ * the compiler emitted no metadata for it.
+ */
+export function readPropertyType(prototype: object, property: string): unknown {
+  return Reflect.getMetadata('design:type', prototype, property);
+}
+
+/**
  * Reads a gateway class into a frozen definition (cached per class). Handlers of base classes
  * are inherited; a subclass member of the same name replaces the base's handler.
  *
@@ -300,6 +337,16 @@ function buildDefinition(target: Constructor, gateway: GatewayRecord): GatewayDe
       }
     }
   }
+  const emits = collectEmits(target);
+  for (const event of emits.keys()) {
+    const handler = messages.get(event);
+    if (handler !== undefined) {
+      throw Errors.INVALID_ARGUMENT(
+        `@Emits(${JSON.stringify(event)}) on ${name}`,
+        `${name}.${handler.member} handles "${event}" too, and a reply sent without id carries the event name, so clients could not tell the two apart: rename one`,
+      );
+    }
+  }
   const handlers = [...onConnect, ...messages.values(), ...onClose];
   return Object.freeze({
     target,
@@ -309,6 +356,7 @@ function buildDefinition(target: Constructor, gateway: GatewayRecord): GatewayDe
     onConnect: Object.freeze(onConnect),
     onClose: Object.freeze(onClose),
     messages: new FrozenMap(messages),
+    emits: new FrozenMap(emits),
     usesRequest: handlers.some((handler) =>
       handler.params.some((param) => param.source === 'request'),
     ),
@@ -339,6 +387,21 @@ function collectClassLevel(target: Constructor): ClassLevel {
     for (const [key, value] of custom ?? []) if (!metadata.has(key)) metadata.set(key, value);
   }
   return { enhancers, metadata };
+}
+
+/** `@Emits` of `target` and its base classes, base classes first; a subclass may redeclare an event's DTO. */
+function collectEmits(target: Constructor): Map<string, Constructor> {
+  const chain: unknown[] = [];
+  for (let type: unknown = target; typeof type === 'function'; type = Object.getPrototypeOf(type)) {
+    chain.unshift(type);
+  }
+  const emits = new Map<string, Constructor>();
+  for (const type of chain) {
+    const own = Reflect.getOwnMetadata(EMITS_KEY, type as object) as
+      readonly EmitRecord[] | undefined;
+    for (const { event, dto } of own ?? []) emits.set(event, dto);
+  }
+  return emits;
 }
 
 /** Handler records by member, base classes first; a subclass's records for a member replace the base's. */
@@ -433,6 +496,8 @@ function defineHandler(
     const bodyType =
       record.body ?? (body === undefined ? undefined : asDtoClass(types?.[body.index]));
     if (bodyType !== undefined) handler.bodyType = bodyType;
+    if (record.reply !== undefined) handler.replyType = record.reply;
+    if (record.errors !== undefined) handler.errors = Object.freeze([...record.errors]);
   }
   return Object.freeze(handler);
 }

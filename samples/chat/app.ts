@@ -29,8 +29,8 @@ function packageRoot(from: string): string {
 }
 
 /**
- * The chat sample: the gateway at `/chat/:room`, the page at `/` and the browser client at
- * `/client.js`.
+ * The chat sample: the gateway at `/chat/:room`, the page at `/`, the browser client at
+ * `/client.js` and the AsyncAPI document at `/asyncapi.json`.
  *
  * @example
  * const app = await buildChatApp({ logger: true });
@@ -41,7 +41,14 @@ export async function buildChatApp(options: ChatAppOptions = {}): Promise<Fastif
   const page = join(root, PAGE);
   const clientScript = options.clientScript ?? join(root, 'dist', 'client', 'browser.js');
   const app = Fastify({ logger: options.logger ?? false });
-  await bootstrap(app, [ChatGateway], { adapter: options.adapter });
+  await bootstrap(app, [ChatGateway], {
+    adapter: options.adapter,
+    // The contract, generated from the gateway's decorators; the page links to it.
+    asyncapi: {
+      path: '/asyncapi.json',
+      info: { title: 'fastify-ws-gateway chat', version: '1.0.0' },
+    },
+  });
 
   app.get('/', async (_request, reply) => {
     return reply.type('text/html; charset=utf-8').send(await readFile(page));

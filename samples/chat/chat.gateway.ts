@@ -1,5 +1,6 @@
-import { IsString, Length } from 'class-validator';
+import { Equals, IsISO8601, IsInt, IsString, Length, Min } from 'class-validator';
 import {
+  Emits,
   Gateway,
   OnConnect,
   OnMessage,
@@ -19,6 +20,35 @@ export class SayDto {
   text!: string;
 }
 
+/** Reply to `say`. */
+export class SayReplyDto {
+  @Equals(true)
+  ok!: true;
+}
+
+/** `said`: a message someone sent to the room. */
+export class SaidDto {
+  @IsString()
+  user!: string;
+
+  @IsString()
+  text!: string;
+
+  /** When the server received it (ISO 8601). */
+  @IsISO8601()
+  at!: string;
+}
+
+/** `joined` and `left`: who came or went, and how many are in the room now. */
+export class PresenceDto {
+  @IsString()
+  user!: string;
+
+  @IsInt()
+  @Min(0)
+  members!: number;
+}
+
 /**
  * A chat room per path: `/chat/lobby?name=ada`. Everyone in the room hears `joined`, `said`
  * and `left`; `say` is answered `{ ok: true }`.
@@ -32,6 +62,9 @@ export class SayDto {
     },
   },
 })
+@Emits('joined', PresenceDto)
+@Emits('said', SaidDto)
+@Emits('left', PresenceDto)
 export class ChatGateway {
   constructor(private readonly server: GatewayServer) {}
 
@@ -46,7 +79,7 @@ export class ChatGateway {
     this.server.to(room).emit('joined', { user: conn.data.user, members: this.members(room) });
   }
 
-  @OnMessage('say')
+  @OnMessage('say', { reply: SayReplyDto })
   say(@MessageBody() body: SayDto, @ConnectedSocket() conn: Connection): { ok: true } {
     const at = new Date().toISOString();
     this.server.to(conn.params.room).emit('said', { user: conn.data.user, text: body.text, at });

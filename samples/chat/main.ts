@@ -11,6 +11,7 @@ async function main(): Promise<void> {
   const origin = `${host.includes(':') ? `[${host}]` : host}:${bound}`;
   console.log(`Chat page:    http://${origin}/`);
   console.log(`WebSocket:    ws://${origin}/chat/lobby?name=you`);
+  console.log(`AsyncAPI:     http://${origin}/asyncapi.json`);
   console.log(`Try sending:  {"event":"say","data":{"text":"hi"},"id":1}`);
   process.once('SIGINT', () => {
     console.log('Closing…');

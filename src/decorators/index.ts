@@ -11,3 +11,4 @@ export { UseGuards } from './use-guards';
 export { UseInterceptors } from './use-interceptors';
 export { UseFilters } from './use-filters';
 export { SetMetadata } from './set-metadata';
+export { Emits } from './emits';

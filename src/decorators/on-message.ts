@@ -1,4 +1,4 @@
-import { recordHandler } from '../metadata';
+import { recordHandler, type HandlerRecord } from '../metadata';
 import type { Constructor } from '../definition';
 import { Errors } from '../errors';
 
@@ -6,16 +6,24 @@ import { Errors } from '../errors';
 export interface OnMessageOptions {
   /** DTO class the body is validated against; wins over the parameter's declared type. */
   readonly body?: Constructor;
+  /** DTO class of the reply, for the AsyncAPI document and typed clients (not checked at run time). */
+  readonly reply?: Constructor;
+  /** `WsException` codes the handler may send, added to the document's error code enum. */
+  readonly errors?: readonly string[];
 }
+
+const OPTION_KEYS = new Set(['body', 'reply', 'errors']);
 
 /**
  * Handles client frames of `event`; the return value (or resolved promise) is the reply.
  * Undecorated parameters get `(body, connection)`. The body is validated when its declared
  * type is a class, or against `options.body` (needed with `import type` DTOs or without
- * `emitDecoratorMetadata`).
+ * `emitDecoratorMetadata`). `reply` and `errors` only describe the handler (AsyncAPI, typed
+ * clients).
  *
  * @example
- * @OnMessage('say') say(body: SayDto, conn: Connection) {
+ * @OnMessage('say', { reply: SayReplyDto, errors: ['room_full'] })
+ * say(body: SayDto, conn: Connection) {
  *   return { ok: true };
  * }
  */
@@ -27,17 +35,35 @@ export function OnMessage(event: string, options: OnMessageOptions = {}): Method
   if (
     typeof options !== 'object' ||
     options === null ||
-    Object.keys(options).some((key) => key !== 'body')
+    Object.keys(options).some((key) => !OPTION_KEYS.has(key))
   ) {
-    throw Errors.INVALID_ARGUMENT(where, 'options must be an object with only "body"');
+    throw Errors.INVALID_ARGUMENT(
+      where,
+      'options must be an object with only "body", "reply" and "errors"',
+    );
   }
-  if (options.body !== undefined && typeof options.body !== 'function') {
-    throw Errors.INVALID_ARGUMENT(where, 'options.body must be a DTO class');
+  for (const key of ['body', 'reply'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'function') {
+      throw Errors.INVALID_ARGUMENT(where, `options.${key} must be a DTO class`);
+    }
   }
-  const record =
-    options.body === undefined
-      ? { kind: 'message' as const, event }
-      : { kind: 'message' as const, event, body: options.body };
+  const { errors } = options;
+  if (
+    errors !== undefined &&
+    !(Array.isArray(errors) && errors.every((code) => typeof code === 'string' && code !== ''))
+  ) {
+    throw Errors.INVALID_ARGUMENT(
+      where,
+      'options.errors must be an array of non-empty code strings',
+    );
+  }
+  const record: { -readonly [K in keyof Omit<HandlerRecord, 'member'>]: HandlerRecord[K] } = {
+    kind: 'message',
+    event,
+  };
+  if (options.body !== undefined) record.body = options.body;
+  if (options.reply !== undefined) record.reply = options.reply;
+  if (errors !== undefined) record.errors = Object.freeze([...errors]);
   return (target, member, descriptor) => {
     recordHandler(target, member, descriptor, record, where);
   };

@@ -28,6 +28,7 @@ import { AppContainer, type Provider } from './providers';
 import { createMetrics, type MetricsOptions } from './metrics';
 import { MessageObserver } from './observer';
 import { loadTracing } from './tracing';
+import { addAsyncApiRoute, type AsyncApiRouteOptions } from './asyncapi-route';
 
 /** Options of `bootstrap(app, gateways, options)`; each gateway's own options win over these. */
 export interface BootstrapOptions {
@@ -64,6 +65,8 @@ export interface BootstrapOptions {
    * `false` turns it off.
    */
   readonly tracing?: boolean;
+  /** Serve the gateways' AsyncAPI document as JSON on `GET path` (see `fastify-ws-gateway/asyncapi`). */
+  readonly asyncapi?: AsyncApiRouteOptions;
 }
 
 interface PluginOptions {
@@ -136,6 +139,7 @@ async function registerGateways(app: FastifyInstance, { gateways, options }: Plu
   }
   const paths = runtimes.map((runtime) => routePath(app.prefix, runtime.definition.path));
   for (const runtime of runtimes) addRoute(app, runtime, options);
+  if (options.asyncapi !== undefined) addAsyncApiRoute(app, definitions, options.asyncapi);
 
   const adapter = options.adapter ?? new MemoryAdapter();
   const unwatch = metrics?.watchAdapter(adapter);

@@ -23,6 +23,7 @@ import { wireErrorFrame, writePayload } from './outbound';
 import { RateLimiter } from './rate-limiter';
 import { RoomRegistry } from './room-registry';
 import { timerDelay } from './timer-delay';
+import { reportContract } from './contract-probe';
 
 /** Everything one gateway's runtime is built from, resolved by `bootstrap()`. */
 export interface GatewayRuntimeOptions {
@@ -117,6 +118,7 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
 
   /** The websocket route handler: runs in the tick the socket opened. */
   accept(socket: WebSocket, request: FastifyRequest): void {
+    reportContract(request.raw, this.definition);
     const connection = new Connection(
       this,
       socket,

@@ -19,6 +19,7 @@ import type {
 } from '../client/types';
 import { ClientErrorCode, WsClientError } from '../client/ws-client-error';
 import { FrameInbox, type CloseResult } from './frame-inbox';
+import { ContractCheck } from './contract-check';
 
 /** Options of `connectGateway(app, path, options)`. */
 export interface ConnectGatewayOptions {
@@ -30,7 +31,11 @@ export interface ConnectGatewayOptions {
   readonly requestTimeoutMs?: number;
 }
 
-/** A connection to a gateway in a test. */
+/**
+ * A connection to a gateway in a test. When the gateway declares any `@Emits`, a frame of an
+ * event it does not declare fails the test: pending and later `next()` and `request()` reject,
+ * `emit()` throws and `close()` rejects, all with an `UndeclaredEventError` naming the event.
+ */
 export interface GatewayTestClient<E = UntypedEvents> {
   /** Sends `event` with an id; resolves with the reply's `data`, rejects with `WsClientError`. */
   request<K extends RequestEvent<E>>(
@@ -71,6 +76,7 @@ export async function connectGateway<E = UntypedEvents>(
 ): Promise<GatewayTestClient<E>> {
   const requests = new PendingRequests(options.requestTimeoutMs ?? 10_000);
   const inbox = new FrameInbox();
+  const contract = new ContractCheck();
   let resolveClosed!: (result: CloseResult) => void;
   const closed = new Promise<CloseResult>((resolve) => (resolveClosed = resolve));
 
@@ -78,13 +84,17 @@ export async function connectGateway<E = UntypedEvents>(
   await app.ready();
   const socket = await app.injectWS(
     withQuery(path, options.query),
-    { headers: options.headers ?? {} },
+    { headers: options.headers ?? {}, ...contract.probe() },
     {
       // Listeners go on before the upgrade, so frames sent right after open are kept.
       onInit(ws) {
         ws.on('message', (data, isBinary) => {
           routeFrame(isBinary ? data : data.toString(), requests, {
-            push: (event, payload) => inbox.deliver(event, payload),
+            push: (event, payload) => {
+              const undeclared = contract.check(event);
+              if (undeclared) inbox.fail(undeclared);
+              else inbox.deliver(event, payload);
+            },
             unreadable: () =>
               inbox.deliver('error', {
                 code: ClientErrorCode.BadFrame,
@@ -123,17 +133,20 @@ export async function connectGateway<E = UntypedEvents>(
 
   return {
     request(event, ...[data]) {
+      if (inbox.failure) return Promise.reject(inbox.failure);
       const { id, reply } = requests.open(event);
       if (!send(event, data, id)) requests.fail(id, notOpen(event));
       return reply as Promise<never>;
     },
     emit(event, ...[data]) {
+      if (inbox.failure) throw inbox.failure;
       if (!send(event, data)) throw notOpen(event);
     },
     next: (event) => inbox.next(event) as Promise<never>,
     close(code = 1000, reason = '') {
       if (socket.readyState === OPEN) socket.close(code, reason);
-      return closed;
+      // A test that ends by closing still fails when the gateway broke its declared contract.
+      return closed.then((result) => (inbox.failure ? Promise.reject(inbox.failure) : result));
     },
     closed,
     socket,

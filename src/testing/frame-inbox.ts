@@ -12,13 +12,14 @@ export interface CloseResult {
 
 interface Waiter {
   readonly resolve: (data: unknown) => void;
-  readonly reject: (error: WsClientError) => void;
+  readonly reject: (error: Error) => void;
 }
 
 export class FrameInbox {
   readonly #unread = new Map<string, unknown[]>();
   readonly #waiters = new Map<string, Waiter[]>();
   #ended: CloseResult | undefined;
+  #failed: Error | undefined;
 
   /** Hands a frame's data to the oldest waiter of its event, or keeps it unread. */
   deliver(event: string, data: unknown): void {
@@ -31,6 +32,7 @@ export class FrameInbox {
 
   /** The oldest unread frame of `event`; rejects with `not_connected` once the socket closed without one. */
   next(event: string): Promise<unknown> {
+    if (this.#failed) return Promise.reject(this.#failed);
     const unread = this.#unread.get(event);
     if (unread?.length) return Promise.resolve(unread.shift());
     if (this.#ended) return Promise.reject(this.#endedError(event, this.#ended));
@@ -39,6 +41,19 @@ export class FrameInbox {
       if (!waiters) this.#waiters.set(event, (waiters = []));
       waiters.push({ resolve, reject });
     });
+  }
+
+  /** The test must fail: every waiter, and every later `next()`, rejects with `error`. */
+  fail(error: Error): void {
+    this.#failed ??= error;
+    for (const waiters of this.#waiters.values()) {
+      for (const waiter of waiters.splice(0)) waiter.reject(this.#failed);
+    }
+  }
+
+  /** The first error passed to `fail()`, if any. */
+  get failure(): Error | undefined {
+    return this.#failed;
   }
 
   /** The socket closed: whoever still waits will never get a frame. */
