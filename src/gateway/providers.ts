@@ -42,8 +42,12 @@ export type Provider =
       readonly inject?: readonly ProviderToken[];
     };
 
-/** What a provider is registered under: a class (abstract ones too), a string or a symbol. */
-export type ProviderToken = InjectionToken<unknown> | Constructor<unknown>;
+/**
+ * What a provider is registered under: a class (abstract ones and ones with a private
+ * constructor too), a string or a symbol.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export type ProviderToken = string | symbol | Function;
 
 interface FactoryProvider {
   readonly provide: Token;
