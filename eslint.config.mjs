@@ -10,6 +10,8 @@ export default tseslint.config(
       'coverage',
       'test-artifacts',
       'bench/results',
+      '.doc-blocks-*',
+      '.tmp-quick-start-*',
     ],
   },
   js.configs.recommended,

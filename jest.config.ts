@@ -7,12 +7,14 @@ const redis = hasRedisServer();
 
 const config: Config = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
+  roots: ['<rootDir>/test', '<rootDir>/samples'],
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
   },
   moduleNameMapper: {
+    // ESM-style `./x.js` imports of TypeScript files (samples/quick-start is written that way).
+    '^(\\.{1,2}/.*)\\.js$': '$1',
     '^fastify-ws-gateway$': '<rootDir>/src/index.ts',
     '^fastify-ws-gateway/(.*)$': '<rootDir>/src/$1',
   },

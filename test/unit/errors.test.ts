@@ -10,8 +10,9 @@ import {
   defineError,
   isWsException,
 } from '../../src/errors';
+import { markdownFiles, ROOT } from '../docs/markdown';
 
-const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+const errorsPage = readFileSync(join(ROOT, 'docs/errors.md'), 'utf8');
 
 describe('errors table', () => {
   it('fills %s placeholders in order and keeps the code', () => {
@@ -57,14 +58,54 @@ describe('WsException', () => {
   });
 });
 
-describe('README lists every code', () => {
-  it.each(Object.values(WireErrorCode))('wire error code %s, with its exact message', (code) => {
-    expect(readme).toContain(`| \`${code}\` | ${WIRE_ERROR_MESSAGES[code]} |`);
+/** The rows `| first | second | …` of the table under `## <heading>` in docs/errors.md. */
+function tableRows(heading: string): [string, string][] {
+  const section = errorsPage.split(/^## /m).find((part) => part.startsWith(`${heading}\n`));
+  if (section === undefined) throw new Error(`docs/errors.md has no "## ${heading}" section`);
+  return [...section.matchAll(/^\| (.+?) \| (.+?) \|/gm)]
+    .map(([, first, second]) => [first, second] as [string, string])
+    .filter(([first]) => first !== 'code' && !first.startsWith('---'));
+}
+
+/** Code and message template of a programmer error, whether a factory or an error class. */
+function programmerError(entry: unknown): { code: string; message: string } {
+  const { code, message } = entry as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && typeof message === 'string') return { code, message };
+  // An @fastify/error class: built without arguments, its message keeps the %s placeholders.
+  const error = new (entry as new () => { code: string; message: string })();
+  return { code: error.code, message: error.message };
+}
+
+const unquote = (cell: string) => cell.replace(/^`(.*)`$/, '$1');
+
+describe('docs/errors.md lists every code, and no other', () => {
+  test('wire error codes, each with its exact message', () => {
+    const documented = tableRows('Error frames').filter(([code]) => code !== '*yours*');
+    expect(new Map(documented.map(([code, message]) => [unquote(code), message]))).toEqual(
+      new Map(Object.values(WireErrorCode).map((code) => [code, WIRE_ERROR_MESSAGES[code]])),
+    );
   });
-  it.each(Object.entries(CloseCode))('close code %s (%i)', (_name, code) => {
-    expect(readme).toMatch(new RegExp(`^\\| ${code} \\|`, 'm'));
+
+  test('close codes', () => {
+    const documented = tableRows('Close codes').map(([code]) => Number(code));
+    expect(documented.sort()).toEqual(Object.values(CloseCode).sort());
   });
-  it.each(Object.values(Errors).map((e) => e.code))('programmer error %s', (code) => {
-    expect(readme).toContain(`| \`${code}\` |`);
+
+  test('programmer errors, each with its exact message', () => {
+    const documented = tableRows('Programmer errors').map(
+      ([code, message]) => [unquote(code), message] as const,
+    );
+    const defined = Object.values(Errors).map(programmerError);
+    expect(new Map(documented)).toEqual(new Map(defined.map((e) => [e.code, e.message])));
+  });
+
+  test('no page names an FWG_ERR_* code that does not exist', () => {
+    const defined = new Set(Object.values(Errors).map((e) => programmerError(e).code));
+    const named = markdownFiles().flatMap((file) =>
+      [...readFileSync(join(ROOT, file), 'utf8').matchAll(/FWG_ERR_[A-Z_]+/g)].map(
+        ([code]) => `${file}: ${code}`,
+      ),
+    );
+    expect(named.filter((entry) => !defined.has(entry.split(': ')[1]))).toEqual([]);
   });
 });
