@@ -1,3 +1,8 @@
+/**
+ * @jest-config-loader ts-node
+ */
+// Node 24 strips types natively but then resolves imports as ESM (extension required): the
+// pragma makes Jest fall back to ts-node, as on Node 20 and 22.
 import type { Config } from 'jest';
 import { hasRedisServer } from './test/support/system';
 

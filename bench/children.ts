@@ -35,6 +35,24 @@ export function canPin(): boolean {
   return tasksetChecked;
 }
 
+const fileLimits = new Map<number, boolean>();
+
+/** Whether a child can be given `count` open files (raised with `ulimit -n`, up to the hard
+ * limit unless the user may raise that too). */
+export function canOpenFiles(count: number): boolean {
+  let allowed = fileLimits.get(count);
+  if (allowed === undefined) {
+    allowed = spawnSync('bash', ['-c', `ulimit -n ${count}`]).status === 0;
+    fileLimits.set(count, allowed);
+  }
+  return allowed;
+}
+
+/** The open-file hard limit a child gets, for the report. */
+export function fileHardLimit(): string {
+  return spawnSync('bash', ['-c', 'ulimit -Hn']).stdout?.toString().trim() || 'unknown';
+}
+
 /** The compiled bench runs `.js`; the smoke test runs the `.ts` sources through ts-node. */
 const extension = extname(__filename);
 const loaderArgs = extension === '.ts' ? ['-r', 'ts-node/register/transpile-only'] : [];
@@ -49,6 +67,8 @@ export interface SpawnOptions {
   cpu: number;
   nodeArgs?: string[];
   env?: Record<string, string>;
+  /** Open files the child needs: spawned under `ulimit -n` (check `canOpenFiles` first). */
+  openFiles?: number;
 }
 
 /** A child process answering `{ rpc, cmd, args }` over IPC. */
@@ -66,9 +86,16 @@ export class Child {
     options: SpawnOptions,
   ) {
     const nodeArgs = [...loaderArgs, ...(options.nodeArgs ?? []), script];
-    const [command, args] = canPin()
+    const pinned: [string, string[]] = canPin()
       ? ['taskset', ['-c', String(options.cpu), process.execPath, ...nodeArgs]]
       : [process.execPath, nodeArgs];
+    const [command, args]: [string, string[]] =
+      options.openFiles === undefined
+        ? pinned
+        : [
+            'bash',
+            ['-c', `ulimit -n ${options.openFiles} && exec "$@"`, 'bash', pinned[0], ...pinned[1]],
+          ];
     this.process = spawn(command, args, {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: { ...process.env, ...options.env },

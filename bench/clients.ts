@@ -23,10 +23,15 @@ function isIntact(data: { n?: unknown; s?: unknown } | undefined, id: number): b
   return data?.n === id && data.s === PAYLOAD_S;
 }
 
-function openWs(port: number, events: ClientEvents): Promise<BenchClient> {
+function openWs(
+  port: number,
+  events: ClientEvents,
+  localAddress: string | undefined,
+): Promise<BenchClient> {
   const socket = new WebSocket(`ws://127.0.0.1:${port}${ECHO_PATH}`, {
     perMessageDeflate: false,
     skipUTF8Validation: true,
+    localAddress,
   });
   socket.on('message', (raw) => {
     let frame: { event?: unknown; data?: { n?: unknown; s?: unknown }; id?: unknown };
@@ -57,9 +62,15 @@ function openWs(port: number, events: ClientEvents): Promise<BenchClient> {
   });
 }
 
-function openSocketIo(port: number, events: ClientEvents): Promise<BenchClient> {
+function openSocketIo(
+  port: number,
+  events: ClientEvents,
+  localAddress: string | undefined,
+): Promise<BenchClient> {
+  // engine.io-client passes `localAddress` on to `ws` in Node; its types leave it out.
   const socket = io(`http://127.0.0.1:${port}`, {
     transports: ['websocket'],
+    ...({ localAddress } as object),
     reconnection: false,
     forceNew: true,
   });
@@ -85,11 +96,15 @@ function openSocketIo(port: number, events: ClientEvents): Promise<BenchClient> 
   });
 }
 
-/** Opens one connection to the bench server on `port`. */
+/** Opens one connection to the bench server on `port`, from `localAddress` when given (a
+ * 127.0.0.x: each source address has its own ephemeral ports, so large runs do not run out). */
 export function openClient(
   kind: ClientKind,
   port: number,
   events: ClientEvents,
+  localAddress?: string,
 ): Promise<BenchClient> {
-  return kind === 'ws' ? openWs(port, events) : openSocketIo(port, events);
+  return kind === 'ws'
+    ? openWs(port, events, localAddress)
+    : openSocketIo(port, events, localAddress);
 }

@@ -2,7 +2,7 @@
 // the samples per server and metric.
 import { existsSync } from 'node:fs';
 import { canPin, scriptPath } from './children';
-import { METRICS, PEERS, type MetricKey, type Peer } from './peers';
+import { METRICS, PEERS, beforePeers, type MetricKey, type Peer } from './peers';
 import type { PeerSamples } from './report';
 import { hasRedisServer, runRedisRound } from './redis-round';
 import { runRound, type Plan } from './scenarios';
@@ -13,6 +13,7 @@ export const FULL_PLAN: Plan = {
   heap: { connections: 2000 },
   connect: { connections: 2000, batch: 50 },
   broadcast: { clients: 200, broadcasts: 200, repeats: 3 },
+  latency: { connections: 200, minMs: 20, maxMs: 40, warmupMs: 1000, measureMs: 4000 },
 };
 
 /** `npm run bench -- --quick`: same shapes, smaller counts, to see a change's direction. */
@@ -21,6 +22,7 @@ export const QUICK_PLAN: Plan = {
   heap: { connections: 200 },
   connect: { connections: 100, batch: 50 },
   broadcast: { clients: 100, broadcasts: 100, repeats: 1 },
+  latency: { connections: 200, minMs: 20, maxMs: 40, warmupMs: 300, measureMs: 1500 },
 };
 
 export interface HarnessOptions {
@@ -28,6 +30,8 @@ export interface HarnessOptions {
   rounds: number;
   /** Keys of the servers to run (all available ones when omitted). */
   only?: readonly string[];
+  /** A build directory of this package to run the gateway rows on too (before/after). */
+  beforeDist?: string;
   log?: (line: string) => void;
 }
 
@@ -48,7 +52,13 @@ function emptySamples(): Record<MetricKey, number[]> {
 
 export async function runHarness(options: HarnessOptions): Promise<HarnessResult> {
   const log = options.log ?? (() => {});
-  const wanted = PEERS.filter((peer) => !options.only || options.only.includes(peer.key));
+  const all = PEERS.flatMap((peer) => {
+    const before = options.beforeDist ? beforePeers(options.beforeDist) : [];
+    return [peer, ...before.filter((candidate) => candidate.before === peer.key)];
+  });
+  const wanted = all.filter(
+    (peer) => !options.only || options.only.includes(peer.before ?? peer.key),
+  );
   const runnable = wanted.filter(
     (peer) =>
       existsSync(scriptPath('servers', peer.script)) &&
@@ -61,6 +71,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
     rounds: [],
     generatorLoad: [],
     errors: [],
+    flags: [],
   }));
   let verified = 0;
   for (let round = 1; round <= options.rounds; round++) {
@@ -79,11 +90,12 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
       }
       if (outcome.generatorLoad !== undefined) entry.generatorLoad.push(outcome.generatorLoad);
       entry.errors.push(...outcome.errors.map((error) => `${error} (round ${round})`));
+      entry.flags.push(...(outcome.flags ?? []).map((flag) => `${flag} (round ${round})`));
       const summary = Object.entries(outcome.values)
-        .map(([key, value]) => `${key}=${value.toFixed(key === 'cpu' ? 2 : 0)}`)
+        .map(([key, value]) => `${key}=${value.toFixed(value < 100 ? 2 : 0)}`)
         .join(' ');
       log(
-        `round ${round}/${options.rounds} ${entry.peer.label} (${took}): ${summary}${outcome.errors.length ? ` ERRORS: ${outcome.errors.join('; ')}` : ''}`,
+        `round ${round}/${options.rounds} ${entry.peer.label} (${took}): ${summary}${outcome.flags?.length ? ` FLAGGED: ${outcome.flags.join('; ')}` : ''}${outcome.errors.length ? ` ERRORS: ${outcome.errors.join('; ')}` : ''}`,
       );
     }
   }

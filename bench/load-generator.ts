@@ -10,11 +10,15 @@ interface Tracked {
   outstanding: Set<number>;
   nextId: number;
   nextTick: number;
+  /** Latency phase: when each outstanding request was due to be sent (ns). */
+  dueAt: Map<number, number>;
 }
 
 interface Target {
   kind: ClientKind;
   port: number;
+  /** Spread connections over 127.0.0.1 … 127.0.0.`addresses` (1 when omitted). */
+  addresses?: number;
 }
 
 const counts = { sent: 0, replies: 0, mismatches: 0, ticks: 0 };
@@ -23,6 +27,29 @@ let inFlight = 0;
 let pool: Tracked[] = [];
 let ticksExpected = 0;
 let ticksDone: (() => void) | undefined;
+
+/** The open-loop latency phase: per-connection timers, latencies of the measured window. */
+const latency = {
+  running: false,
+  recording: false,
+  timers: [] as NodeJS.Timeout[],
+  samplesNs: [] as number[],
+  /** How late each send's timer fired (ns): a late generator inflates every latency. */
+  latenessNs: [] as number[],
+  random: seeded(16),
+};
+
+/** A small seeded generator, so every server gets the same send schedule. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 function now(): number {
   return Number(process.hrtime.bigint());
@@ -49,6 +76,11 @@ function eventsFor(tracked: () => Tracked): ClientEvents {
         return;
       }
       counts.replies++;
+      const due = self.dueAt.get(id);
+      if (due !== undefined) {
+        self.dueAt.delete(id);
+        if (latency.recording) latency.samplesNs.push(now() - due);
+      }
       if (echoing && self.outstanding.size < inFlight) send(self);
     },
     tick(n) {
@@ -64,12 +96,23 @@ function eventsFor(tracked: () => Tracked): ClientEvents {
   };
 }
 
+let opened = 0;
+
 async function connect(target: Target): Promise<Tracked> {
-  const tracked: Tracked = { client: undefined!, outstanding: new Set(), nextId: 1, nextTick: 0 };
+  const addresses = target.addresses ?? 1;
+  const localAddress = addresses > 1 ? `127.0.0.${1 + (opened++ % addresses)}` : undefined;
+  const tracked: Tracked = {
+    client: undefined!,
+    outstanding: new Set(),
+    nextId: 1,
+    nextTick: 0,
+    dueAt: new Map(),
+  };
   tracked.client = await openClient(
     target.kind,
     target.port,
     eventsFor(() => tracked),
+    localAddress,
   );
   return tracked;
 }
@@ -113,7 +156,34 @@ async function closePool(): Promise<void> {
 }
 
 function targetOf(args: Record<string, unknown>): Target {
-  return { kind: args.kind as ClientKind, port: Number(args.port) };
+  return {
+    kind: args.kind as ClientKind,
+    port: Number(args.port),
+    addresses: args.addresses === undefined ? undefined : Number(args.addresses),
+  };
+}
+
+/** Sends on `tracked` at `dueNs` and every `minMs`–`maxMs` after, whatever the replies do. */
+function schedule(index: number, dueNs: number, minMs: number, maxMs: number): void {
+  const tracked = pool[index];
+  const timer = setTimeout(
+    () => {
+      if (!latency.running) return;
+      const firedNs = now();
+      if (latency.recording) latency.latenessNs.push(Math.max(0, firedNs - dueNs));
+      tracked.dueAt.set(tracked.nextId, dueNs);
+      send(tracked);
+      const gapNs = (minMs + (maxMs - minMs) * latency.random()) * 1e6;
+      schedule(index, dueNs + gapNs, minMs, maxMs);
+    },
+    Math.max(0, (dueNs - now()) / 1e6),
+  );
+  latency.timers[index] = timer;
+}
+
+/** The value below which `share` of the sorted values fall (nearest rank). */
+function percentile(sorted: readonly number[], share: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)];
 }
 
 serveRpc({
@@ -147,6 +217,69 @@ serveRpc({
     return { ...snapshot(), lost, open: pool.length };
   },
   closeAll: () => closePool(),
+  /** Opens `count` idle connections (`batch` handshakes at a time) and times that alone; then
+   * proves each one live with one verified echo. */
+  async openIdle(args) {
+    resetCounts();
+    const start = now();
+    pool = await connectMany(targetOf(args), Number(args.count), Number(args.batch));
+    const elapsedNs = now() - start;
+    for (const tracked of pool) send(tracked);
+    await drained(60000);
+    const lost = pool.reduce((sum, tracked) => sum + tracked.outstanding.size, 0);
+    return { ...snapshot(), elapsedNs, lost, open: pool.length };
+  },
+  /** Opens the connections and starts the open-loop schedule: each connection sends one
+   * request every `minMs`–`maxMs` (uniform), on time whether or not replies came back. */
+  async latencyStart(args) {
+    resetCounts();
+    pool = await connectMany(targetOf(args), Number(args.connections), 50);
+    const minMs = Number(args.minMs);
+    const maxMs = Number(args.maxMs);
+    latency.running = true;
+    latency.random = seeded(16);
+    const start = now();
+    for (let index = 0; index < pool.length; index++) {
+      // Spread the first sends over one interval so the connections do not fire together.
+      schedule(index, start + (index / pool.length) * minMs * 1e6, minMs, maxMs);
+    }
+    return pool.length;
+  },
+  /** Records latencies for `ms`; returns percentiles and what says whether they mean anything. */
+  async latencyMeasure(args) {
+    latency.samplesNs = [];
+    latency.latenessNs = [];
+    const before = snapshot();
+    latency.recording = true;
+    await new Promise((resolve) => setTimeout(resolve, Number(args.ms)));
+    latency.recording = false;
+    const after = snapshot();
+    const seconds = (after.atNs - before.atNs) / 1e9;
+    const sorted = latency.samplesNs.sort((a, b) => a - b);
+    const late = latency.latenessNs.sort((a, b) => a - b);
+    const ms = (ns: number | undefined): number | null => (ns === undefined ? null : ns / 1e6);
+    return {
+      seconds,
+      sent: after.sent - before.sent,
+      replies: sorted.length,
+      p50: ms(percentile(sorted, 0.5)),
+      p99: ms(percentile(sorted, 0.99)),
+      p999: ms(percentile(sorted, 0.999)),
+      lateP99: ms(percentile(late, 0.99)),
+      generatorLoad: (after.cpuUs - before.cpuUs) / 1e6 / seconds,
+    };
+  },
+  /** Stops the schedule, waits for the last replies and closes; unanswered ones count as lost. */
+  async latencyStop() {
+    latency.running = false;
+    for (const timer of latency.timers) clearTimeout(timer);
+    latency.timers = [];
+    await drained(5000);
+    const lost = pool.reduce((sum, tracked) => sum + tracked.outstanding.size, 0);
+    for (const tracked of pool) tracked.dueAt.clear();
+    await closePool();
+    return { ...snapshot(), lost };
+  },
   /** Opens and closes `count` connections, `batch` at a time; returns the total time. */
   async connectClose(args) {
     const target = targetOf(args);

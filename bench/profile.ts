@@ -1,6 +1,6 @@
-// `node dist-samples/bench/profile.js [server] [seconds]`: runs the echo load against one
-// bench server started with `--cpu-prof`, then prints where its CPU time went (self time
-// per function, ours marked). The .cpuprofile is kept for Chrome DevTools.
+// `node dist-samples/bench/profile.js [server] [seconds] [echo|broadcast|connect]`: runs one
+// load against one bench server started with `--cpu-prof`, then prints where its CPU time went
+// (self time per function, ours marked). The .cpuprofile is kept for Chrome DevTools.
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -64,17 +64,41 @@ async function main(): Promise<void> {
     nodeArgs: ['--expose-gc', '--cpu-prof', `--cpu-prof-dir=${directory}`],
   });
   const generator = new Child('load generator', scriptPath('load-generator'), { cpu: 1 });
+  const scenario = process.argv[4] ?? 'echo';
   let fromUs = 0;
   try {
     const { port } = await server.ready;
-    await generator.call('echoStart', { kind: peer.client, port, connections: 50, inFlight: 16 });
-    await delay(1000); // warm-up, left out of the profile
-    fromUs = Number(process.hrtime.bigint() / 1000n);
-    await delay(seconds * 1000);
-    const totals = await generator.call<EchoCounts & { lost: number }>('echoStop');
-    console.log(
-      `${peer.label}: ${totals.replies} replies in ${seconds} s, ${totals.mismatches} mismatched, ${totals.lost} lost`,
-    );
+    const target = { kind: peer.client, port };
+    if (scenario === 'broadcast') {
+      await generator.call('open', { ...target, count: 200, batch: 50 });
+      const burst = async (): Promise<void> => {
+        await generator.call('armTicks', { perClient: 200 });
+        await server.call('broadcast', { count: 200 });
+        await generator.call('waitTicks', { timeoutMs: 30000 });
+      };
+      for (let warm = 0; warm < 5; warm++) await burst();
+      fromUs = Number(process.hrtime.bigint() / 1000n);
+      let bursts = 0;
+      for (const end = Date.now() + seconds * 1000; Date.now() < end; bursts++) await burst();
+      console.log(`${peer.label}: ${bursts} bursts of 200 broadcasts to 200 clients`);
+    } else if (scenario === 'connect') {
+      await generator.call('connectClose', { ...target, count: 500, batch: 50 });
+      fromUs = Number(process.hrtime.bigint() / 1000n);
+      let rounds = 0;
+      for (const end = Date.now() + seconds * 1000; Date.now() < end; rounds++) {
+        await generator.call('connectClose', { ...target, count: 500, batch: 50 }, 120000);
+      }
+      console.log(`${peer.label}: ${rounds * 500} connections opened and closed`);
+    } else {
+      await generator.call('echoStart', { ...target, connections: 50, inFlight: 16 });
+      await delay(1000); // warm-up, left out of the profile
+      fromUs = Number(process.hrtime.bigint() / 1000n);
+      await delay(seconds * 1000);
+      const totals = await generator.call<EchoCounts & { lost: number }>('echoStop');
+      console.log(
+        `${peer.label}: ${totals.replies} replies in ${seconds} s, ${totals.mismatches} mismatched, ${totals.lost} lost`,
+      );
+    }
   } finally {
     await generator.stop();
     await server.exit();

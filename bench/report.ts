@@ -1,10 +1,12 @@
-// Turns the rounds into the Markdown report: ratios to raw ws with the issue's targets,
-// then absolute medians with their spread, then the machine and the command.
+// Turns the rounds into the Markdown report: ratios to raw ws and to "ws + cork" with the
+// targets, the scale curve, then absolute medians with their spread, the machine and the command.
 import { cpus } from 'node:os';
 import type { Plan } from './scenarios';
+import type { ScaleStep } from './scale';
 import { median } from './stats';
 import {
   BASELINE,
+  CORKED,
   METRICS,
   TARGETS,
   meets,
@@ -13,6 +15,7 @@ import {
   type Peer,
   type Target,
 } from './peers';
+import { offeredRate } from './scenarios';
 
 export interface PeerSamples {
   peer: Peer;
@@ -21,6 +24,8 @@ export interface PeerSamples {
   rounds: Partial<Record<MetricKey, number>>[];
   generatorLoad: number[];
   errors: string[];
+  /** Figures not recorded because the generator or the machine set them (see RoundResult). */
+  flags: string[];
 }
 
 export interface ReportContext {
@@ -30,28 +35,32 @@ export interface ReportContext {
   pinned: boolean;
   seconds: number;
   notes: string[];
+  scale?: ScaleStep[];
+  /** Notes on the scale curve (steps left out and why). */
+  scaleNotes?: string[];
 }
 
-function formatNumber(value: number): string {
+export function formatNumber(value: number): string {
   if (value >= 100) return Math.round(value).toLocaleString('en-US');
   return value.toPrecision(3);
 }
 
 /**
- * A peer's ratio to the baseline: the median over rounds of its value divided by the
- * baseline's value in the same round, so load that drifts during the run cancels out.
+ * A peer's ratio to `base`: the median over rounds of its value divided by the base's value
+ * in the same round, so load that drifts during the run cancels out.
  */
 export function ratioOf(
   all: readonly PeerSamples[],
   peer: string,
   key: MetricKey,
+  base: string = BASELINE,
 ): number | undefined {
-  const base = all.find((entry) => entry.peer.key === BASELINE);
+  const reference = all.find((entry) => entry.peer.key === base);
   const entry = all.find((candidate) => candidate.peer.key === peer);
-  if (!base || !entry) return undefined;
+  if (!reference || !entry) return undefined;
   const ratios = entry.rounds.flatMap((values, round) => {
     const value = values[key];
-    const baseValue = base.rounds[round]?.[key];
+    const baseValue = reference.rounds[round]?.[key];
     return value === undefined || !baseValue ? [] : [value / baseValue];
   });
   return ratios.length ? median(ratios) : undefined;
@@ -69,13 +78,28 @@ function arrow(key: MetricKey): string {
   return metricOf(key).better === 'higher' ? '↑' : '↓';
 }
 
-function ratioCell(all: readonly PeerSamples[], entry: PeerSamples, key: MetricKey): string {
-  if (entry.errors.some((error) => error.startsWith(`${key === 'cpu' ? 'echo' : key}:`))) {
-    return 'error';
+/** The step a metric is measured in, as errors and flags name it. */
+function stepOf(key: MetricKey): string {
+  if (key === 'cpu') return 'echo';
+  if (key === 'broadcastCpu') return 'broadcast';
+  if (key === 'p50' || key === 'p99' || key === 'p999') return 'latency';
+  return key;
+}
+
+function ratioCell(
+  all: readonly PeerSamples[],
+  entry: PeerSamples,
+  key: MetricKey,
+  base: string,
+): string {
+  if (entry.errors.some((error) => error.startsWith(`${stepOf(key)}:`))) return 'error';
+  const ratio = ratioOf(all, entry.peer.key, key, base);
+  if (ratio === undefined) {
+    return entry.flags.some((flag) => flag.startsWith(`${stepOf(key)}:`)) ? 'flagged' : '–';
   }
-  const ratio = ratioOf(all, entry.peer.key, key);
-  if (ratio === undefined) return '–';
-  const target = TARGETS.find((goal) => goal.peer === entry.peer.key && goal.metric === key);
+  const target = TARGETS.find(
+    (goal) => goal.peer === entry.peer.key && goal.metric === key && goal.base === base,
+  );
   const mark = target ? (meets(target, ratio) ? ' ✓' : ' ✗') : '';
   return `${formatRatio(ratio, target)}${mark}`;
 }
@@ -85,40 +109,53 @@ function machine(): string {
   return `${cpus().length} cores, ${model}, Node ${process.version}, ${process.platform}`;
 }
 
-export function renderReport(all: readonly PeerSamples[], context: ReportContext): string {
-  const { plan } = context;
-  const keys = METRICS.map((metric) => metric.key);
-  const header = (first: string, cells: string[]): string[] => [
-    `| ${first} | ${cells.join(' | ')} |`,
-    `|---|${cells.map(() => '---:').join('|')}|`,
-  ];
-  const lines: string[] = [
-    '# Benchmark results',
-    '',
-    `Ratios to raw \`ws\`: each server's value divided by raw \`ws\`'s in the same round, median over ${context.rounds} interleaved rounds. ↑ higher is better, ↓ lower is better; ✓/✗: target from issue 8.`,
-    '',
+function header(first: string, cells: string[]): string[] {
+  return [`| ${first} | ${cells.join(' | ')} |`, `|---|${cells.map(() => '---:').join('|')}|`];
+}
+
+function ratioTable(all: readonly PeerSamples[], base: string): string[] {
+  return [
     ...header(
       'server',
       METRICS.map((metric) => `${metric.title} ${arrow(metric.key)}`),
     ),
     ...all.map(
       (entry) =>
-        `| ${entry.peer.label} | ${keys.map((key) => ratioCell(all, entry, key)).join(' | ')} |`,
+        `| ${entry.peer.label} | ${METRICS.map((metric) => ratioCell(all, entry, metric.key, base)).join(' | ')} |`,
     ),
-    '',
-    '## Targets',
-    '',
-    ...header('target', ['goal', 'measured', '']),
-    ...TARGETS.map((target) => {
-      const ratio = ratioOf(all, target.peer, target.metric);
-      const op = metricOf(target.metric).better === 'higher' ? '≥' : '≤';
-      const measured = ratio === undefined ? 'not measured' : formatRatio(ratio, target);
-      const verdict = ratio === undefined ? '–' : meets(target, ratio) ? '✓' : '✗';
-      return `| ${target.label} | ${op} ${target.ratio.toFixed(2)}× | ${measured} | ${verdict} |`;
-    }),
-    '',
-    '## Absolute medians (min–max over rounds)',
-    '',
+  ];
+}
+
+function baseLabel(base: string): string {
+  return base === CORKED ? 'ws + cork' : 'raw ws';
+}
+
+/** Targets with their measured ratio; with "before" rows in the run, the ratio before too. */
+function targetTable(all: readonly PeerSamples[]): string[] {
+  const before = (peer: string): string | undefined =>
+    all.find((entry) => entry.peer.before === peer)?.peer.key;
+  const hasBefore = TARGETS.some((target) => before(target.peer) !== undefined);
+  const rows = TARGETS.map((target) => {
+    const ratio = ratioOf(all, target.peer, target.metric, target.base);
+    const op = metricOf(target.metric).better === 'higher' ? '≥' : '≤';
+    const measured = ratio === undefined ? 'not measured' : formatRatio(ratio, target);
+    const verdict = ratio === undefined ? '–' : meets(target, ratio) ? '✓' : '✗';
+    const goal = `${op} ${target.ratio.toFixed(2)}× ${baseLabel(target.base)}`;
+    const cells = [goal];
+    if (hasBefore) {
+      const key = before(target.peer);
+      const old = key === undefined ? undefined : ratioOf(all, key, target.metric, target.base);
+      cells.push(old === undefined ? '–' : formatRatio(old, target));
+    }
+    cells.push(measured, verdict);
+    return `| ${target.label} (${target.peer}) | ${cells.join(' | ')} |`;
+  });
+  return [...header('target', ['goal', ...(hasBefore ? ['before'] : []), 'measured', '']), ...rows];
+}
+
+function absoluteTable(all: readonly PeerSamples[]): string[] {
+  const keys = METRICS.map((metric) => metric.key);
+  return [
     ...header('server', [
       ...METRICS.map((metric) => `${metric.title} (${metric.unit}) ${arrow(metric.key)}`),
       'generator CPU during echo',
@@ -135,17 +172,87 @@ export function renderReport(all: readonly PeerSamples[], context: ReportContext
         : '–';
       return `| ${entry.peer.label} | ${[...cells, load].join(' | ')} |`;
     }),
+  ];
+}
+
+/** The scale curve: one row per server and size, with cost per connection and accept time. */
+export function scaleTable(steps: readonly ScaleStep[]): string[] {
+  return [
+    ...header('server', [
+      'connections',
+      'heap+external per connection (bytes)',
+      'RSS per connection (bytes)',
+      'time to accept all (s)',
+      'accept per connection (µs)',
+    ]),
+    ...steps.map((step) =>
+      step.error !== undefined
+        ? `| ${step.label} | ${step.connections.toLocaleString('en-US')} | error: ${step.error} | | | |`
+        : `| ${step.label} | ${step.connections.toLocaleString('en-US')} | ${formatNumber(step.heap)} | ${formatNumber(step.rss)} | ${step.acceptSeconds.toFixed(2)} | ${formatNumber((step.acceptSeconds * 1e6) / step.connections)} |`,
+    ),
+  ];
+}
+
+export function renderReport(all: readonly PeerSamples[], context: ReportContext): string {
+  const { plan } = context;
+  const lines: string[] = [
+    '# Benchmark results',
     '',
-    `Workload: echo over ${plan.echo.connections} connections × ${plan.echo.inFlight} in flight, ${plan.echo.measureMs / 1000} s measured after ${plan.echo.warmupMs / 1000} s warm-up (CPU per message from the server's \`process.cpuUsage()\` over the same window); heap over ${plan.heap.connections} idle connections after \`gc()\`; connect+close of ${plan.connect.connections} connections, ${plan.connect.batch} at a time; broadcast of ${plan.broadcast.broadcasts} frames to ${plan.broadcast.clients} clients (median of ${plan.broadcast.repeats}). Each server is a fresh process per round.`,
+    '![ratios to ws + cork](latest.svg)',
+    '',
+    `## Ratios to ws + cork`,
+    '',
+    `"ws + cork" is raw \`ws\` whose \`send()\` corks the TCP socket for the rest of the tick: the best this stack can do. Each server's value divided by ws + cork's in the same round, median over ${context.rounds} interleaved rounds. ↑ higher is better, ↓ lower is better; ✓/✗: target.`,
+    '',
+    ...ratioTable(all, CORKED),
+    '',
+    '## Ratios to raw ws',
+    '',
+    ...ratioTable(all, BASELINE),
+    '',
+    '## Targets',
+    '',
+    ...targetTable(all),
+  ];
+  if (context.scale?.length) {
+    lines.push(
+      '',
+      '## Scale curve (idle connections)',
+      '',
+      'Each server once per size, in a fresh process: connections opened 100 at a time from several loopback addresses, each proven live by one verified echo; memory after a full GC, minus the memory before. Flat per-connection cost means memory grows linearly.',
+      '',
+      ...scaleTable(context.scale),
+    );
+    if (context.scaleNotes?.length)
+      lines.push('', ...context.scaleNotes.map((note) => `- ${note}`));
+  }
+  lines.push(
+    '',
+    '## Absolute medians (min–max over rounds)',
+    '',
+    ...absoluteTable(all),
+    '',
+    `Workload: echo over ${plan.echo.connections} connections × ${plan.echo.inFlight} in flight, ${plan.echo.measureMs / 1000} s measured after ${plan.echo.warmupMs / 1000} s warm-up (CPU per message from the server's \`process.cpuUsage()\` over the same window); heap over ${plan.heap.connections} idle connections after \`gc()\`; connect+close of ${plan.connect.connections} connections, ${plan.connect.batch} at a time; broadcast of ${plan.broadcast.broadcasts} frames to ${plan.broadcast.clients} clients (median of ${plan.broadcast.repeats}); latency at a fixed offered load, open loop: ${plan.latency.connections} connections each sending one request every ${plan.latency.minMs}–${plan.latency.maxMs} ms (${Math.round(offeredRate(plan)).toLocaleString('en-US')} requests/s), measured from when each request was due, ${plan.latency.measureMs / 1000} s after ${plan.latency.warmupMs / 1000} s warm-up. Each server is a fresh process per round.`,
     '',
     `Machine: ${machine()}. Server pinned to core 0 and load generator to core 1: ${context.pinned ? 'yes (taskset)' : 'no (taskset not available)'}. Run took ${Math.round(context.seconds)} s.`,
     '',
     `Command: \`${context.command}\``,
-  ];
+  );
   const errors = all.flatMap((entry) =>
     entry.errors.map((error) => `- ${entry.peer.label}: ${error}`),
   );
   if (errors.length) lines.push('', '## Errors', '', ...errors);
+  const flags = all.flatMap((entry) => entry.flags.map((flag) => `- ${entry.peer.label}: ${flag}`));
+  if (flags.length) {
+    lines.push(
+      '',
+      '## Flagged (not a figure of the server)',
+      '',
+      'These rounds were left out of the latency figures: the load generator or the machine, not the server, set them.',
+      '',
+      ...flags,
+    );
+  }
   if (context.notes.length)
     lines.push('', '## Notes', '', ...context.notes.map((note) => `- ${note}`));
   return lines.join('\n') + '\n';

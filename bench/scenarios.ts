@@ -1,6 +1,6 @@
 // One round on one server: a fresh server process and a fresh load generator, each metric
 // measured in turn. Any id or payload mismatch makes that metric an error, not a number.
-import { Child, scriptPath } from './children';
+import { Child, scriptPath, type SpawnOptions } from './children';
 import type { MetricKey, Peer } from './peers';
 import type { CpuSample, EchoCounts } from './protocol';
 import { median } from './stats';
@@ -10,6 +10,20 @@ export interface Plan {
   heap: { connections: number };
   connect: { connections: number; batch: number };
   broadcast: { clients: number; broadcasts: number; repeats: number };
+  /** Open loop: each connection sends one request every `minMs`–`maxMs`, replies or not. */
+  latency: {
+    connections: number;
+    minMs: number;
+    maxMs: number;
+    warmupMs: number;
+    measureMs: number;
+  };
+}
+
+/** Requests per second the latency phase offers. */
+export function offeredRate(plan: Plan): number {
+  const { connections, minMs, maxMs } = plan.latency;
+  return connections / ((minMs + maxMs) / 2 / 1000);
 }
 
 export interface RoundResult {
@@ -19,6 +33,9 @@ export interface RoundResult {
   generatorLoad?: number;
   /** Replies and broadcasts checked in this round. */
   verified: number;
+  /** Why a figure was not recorded although nothing failed: the generator or the machine,
+   * not the server, set it (e.g. a saturated load generator in the latency phase). */
+  flags?: string[];
   /** Wall time of each step, for tuning the plans. */
   seconds?: Record<string, number>;
   errors: string[];
@@ -39,17 +56,20 @@ export function checkClean(counts: { mismatches: number; lost?: number }): void 
 type Step = (server: Child, generator: Child, target: Record<string, unknown>) => Promise<void>;
 
 /** Times `repeats` bursts of `broadcasts` emits from `server` to every generator client;
- * returns the median deliveries per second and the number of deliveries checked. */
+ * returns the median deliveries per second, the server's CPU per delivery (µs, median) and
+ * the number of deliveries checked. */
 export async function measureBroadcasts(
   server: Child,
   generator: Child,
   broadcasts: number,
   repeats: number,
-): Promise<{ rate: number; verified: number }> {
+): Promise<{ rate: number; cpu: number; verified: number }> {
   const rates: number[] = [];
+  const costs: number[] = [];
   let verified = 0;
   for (let repeat = 0; repeat < repeats; repeat++) {
     const expected = await generator.call<number>('armTicks', { perClient: broadcasts });
+    const cpuBefore = await server.call<CpuSample>('cpu');
     const startNs = Number(process.hrtime.bigint());
     const sent = server.call('broadcast', { count: broadcasts });
     const done = await generator.call<{ lastAtNs: number; ticks: number; mismatches: number }>(
@@ -57,22 +77,25 @@ export async function measureBroadcasts(
       { timeoutMs: 30000 },
     );
     await sent;
+    const cpuAfter = await server.call<CpuSample>('cpu');
     if (done.ticks !== expected) {
       throw new Error(`${done.ticks} of ${expected} deliveries arrived`);
     }
     checkClean(done);
     verified += done.ticks;
     rates.push(expected / ((done.lastAtNs - startNs) / 1e9));
+    costs.push((cpuUs(cpuAfter) - cpuUs(cpuBefore)) / expected);
   }
-  return { rate: median(rates), verified };
+  return { rate: median(rates), cpu: median(costs), verified };
 }
 
 export async function runRound(peer: Peer, plan: Plan): Promise<RoundResult> {
   const result: RoundResult = { values: {}, verified: 0, errors: [] };
-  const server = new Child(peer.label, peer.scriptFile ?? scriptPath('servers', peer.script), {
-    cpu: 0,
-    nodeArgs: ['--expose-gc'],
-  });
+  const server = new Child(
+    peer.label,
+    peer.scriptFile ?? scriptPath('servers', peer.script),
+    serverOptions(peer),
+  );
   const generator = new Child('load generator', scriptPath('load-generator'), { cpu: 1 });
 
   const heap: Step = async (srv, gen, target) => {
@@ -131,7 +154,25 @@ export async function runRound(peer: Peer, plan: Plan): Promise<RoundResult> {
     const measured = await measureBroadcasts(srv, gen, broadcasts, repeats);
     result.verified += measured.verified;
     result.values.broadcast = measured.rate;
+    result.values.broadcastCpu = measured.cpu;
     await gen.call('closeAll');
+  };
+
+  const latency: Step = async (_srv, gen, target) => {
+    const { connections, minMs, maxMs, warmupMs, measureMs } = plan.latency;
+    await gen.call('latencyStart', { ...target, connections, minMs, maxMs });
+    await delay(warmupMs);
+    const run = await gen.call<LatencyRun>('latencyMeasure', { ms: measureMs });
+    const totals = await gen.call<EchoCounts & { lost: number }>('latencyStop');
+    checkClean(totals);
+    result.verified += totals.replies;
+    const flags = latencyFlags(run, offeredRate(plan));
+    if (flags.length) result.flags = [...(result.flags ?? []), ...flags];
+    else if (run.p50 !== null && run.p99 !== null && run.p999 !== null) {
+      result.values.p50 = run.p50;
+      result.values.p99 = run.p99;
+      result.values.p999 = run.p999;
+    }
   };
 
   try {
@@ -143,6 +184,7 @@ export async function runRound(peer: Peer, plan: Plan): Promise<RoundResult> {
       ['connect', connect],
       ['echo', echo],
       ['broadcast', broadcast],
+      ['latency', latency],
     ] as const) {
       const started = Date.now();
       try {
@@ -160,6 +202,55 @@ export async function runRound(peer: Peer, plan: Plan): Promise<RoundResult> {
     await Promise.all([server.stop(), generator.stop()]);
   }
   return result;
+}
+
+interface LatencyRun {
+  seconds: number;
+  sent: number;
+  replies: number;
+  p50: number | null;
+  p99: number | null;
+  p999: number | null;
+  lateP99: number | null;
+  generatorLoad: number;
+}
+
+/**
+ * Why the latency figures of a run say more about the generator or the machine than about the
+ * server: the generator could not keep the offered rate or ran out of CPU, its timers fired
+ * late by as much as the latency it measures, or the server fell behind (above saturation).
+ */
+export function latencyFlags(run: LatencyRun, offered: number): string[] {
+  const flags: string[] = [];
+  const percent = (value: number): string => `${Math.round(value * 100)}%`;
+  const sentRate = run.sent / run.seconds;
+  if (run.generatorLoad > 0.9) {
+    flags.push(`latency: load generator at ${percent(run.generatorLoad)} of its core`);
+  }
+  if (sentRate < 0.95 * offered) {
+    flags.push(`latency: generator sent ${percent(sentRate / offered)} of the offered rate`);
+  }
+  if (run.replies < 0.95 * run.sent) {
+    flags.push(
+      `latency: ${percent(run.replies / Math.max(1, run.sent))} of requests answered in the window (server above saturation)`,
+    );
+  }
+  if (run.lateP99 !== null && run.p99 !== null && run.lateP99 >= 0.5 * run.p99) {
+    flags.push(
+      `latency: generator timers ${run.lateP99.toFixed(1)} ms late at p99 against a p99 of ${run.p99.toFixed(1)} ms (machine busy)`,
+    );
+  }
+  return flags;
+}
+
+/** How a bench server is spawned: core 0, `gc()` exposed, on an earlier build if asked. */
+export function serverOptions(peer: Peer): SpawnOptions {
+  if (peer.dist === undefined) return { cpu: 0, nodeArgs: ['--expose-gc'] };
+  return {
+    cpu: 0,
+    nodeArgs: ['--expose-gc', '-r', scriptPath('redirect-dist')],
+    env: { BENCH_GATEWAY_DIST: peer.dist },
+  };
 }
 
 async function alive(child: Child): Promise<boolean> {

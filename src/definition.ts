@@ -47,8 +47,11 @@ export interface GatewayOptions {
   readonly codec?: Codec;
   /** Upgrade request headers copied onto `Connection.headers` (lower-case names). Default none. */
   readonly keepHeaders?: readonly string[];
-  /** Origins allowed to upgrade (exact match of the `Origin` header); others get 403. Default any. */
-  readonly allowedOrigins?: readonly string[];
+  /**
+   * Origins allowed to upgrade: exact `Origin` values, or `'*'` for any; others get 403.
+   * Default: only an `Origin` whose host is the request's own (clients without `Origin` pass).
+   */
+  readonly allowedOrigins?: readonly string[] | '*';
   /** class-validator options merged over the defaults (whitelist, forbidNonWhitelisted, forbidUnknownValues). */
   readonly validator?: ValidatorOptions;
 }

@@ -11,6 +11,7 @@ export const WireErrorCode = {
   ValidationFailed: 'validation_failed',
   Forbidden: 'forbidden',
   RateLimited: 'rate_limited',
+  Unavailable: 'unavailable',
   InternalError: 'internal_error',
 } as const;
 export type WireErrorCode = (typeof WireErrorCode)[keyof typeof WireErrorCode];
@@ -22,11 +23,14 @@ export const WIRE_ERROR_MESSAGES: Readonly<Record<WireErrorCode, string>> = {
   validation_failed: 'Message body failed validation',
   forbidden: 'Not allowed',
   rate_limited: 'Too many messages: slow down',
+  unavailable: 'The server is shutting down: retry on another connection',
   internal_error: 'Internal error',
 };
 
 /** Close codes the server uses, with when it uses them. */
 export const CloseCode = {
+  /** `conn.close()` without a code: the conversation is over (the client does not reconnect). */
+  Normal: 1000,
   /** Server shutdown, after in-flight handlers drained. */
   GoingAway: 1001,
   /** Policy violation: sustained abuse (rate limit exceeded for too long). */
@@ -111,7 +115,7 @@ export const Errors = {
   ),
   DUPLICATE_PATH: defineError(
     'FWG_ERR_DUPLICATE_PATH',
-    'Gateways %s and %s both use path "%s": give each gateway its own path',
+    '%s cannot serve path "%s", which another route already serves (%s): give each gateway its own path',
   ),
   BODY_NOT_VALIDATED: defineError(
     'FWG_ERR_BODY_NOT_VALIDATED',

@@ -532,8 +532,7 @@ function freezeOptions(options: GatewayOptions): GatewayOptions {
     if (options[key] !== undefined) copy[key] = Object.freeze({ ...options[key] });
   }
   for (const key of ['keepHeaders', 'allowedOrigins'] as const) {
-    if (options[key] !== undefined)
-      copy[key] = Object.freeze([...(options[key] as readonly string[])]);
+    if (Array.isArray(options[key])) copy[key] = Object.freeze([...(options[key] as string[])]);
   }
   return Object.freeze(copy) as GatewayOptions;
 }

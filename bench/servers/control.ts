@@ -30,6 +30,12 @@ export function reportReady(server: BenchServer): void {
       const usage = process.memoryUsage();
       return usage.heapUsed + usage.external;
     },
+    /** Heap+external and resident set size after a full GC. */
+    memoryDetail: () => {
+      collectGarbage();
+      const usage = process.memoryUsage();
+      return { heap: usage.heapUsed + usage.external, rss: usage.rss };
+    },
     /** Writes a heap snapshot after a full GC (for finding what a connection retains). */
     heapSnapshot: (args) => {
       collectGarbage();

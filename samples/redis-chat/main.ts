@@ -2,7 +2,7 @@ import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 
 /**
  * `npm run demo:redis`: two processes of the chat sample on two ports sharing one Redis.
@@ -14,7 +14,8 @@ async function main(): Promise<void> {
   const url = process.env.REDIS_URL ?? `redis://127.0.0.1:${redis!.port}`;
   const base = Number(process.env.PORT ?? 3001);
   const nodes = ['node-1', 'node-2'].map((name, i) =>
-    fork(join(__dirname, 'node.js'), [], {
+    // node.js when built, node.ts when run from source through a TypeScript loader.
+    fork(join(__dirname, 'node' + extname(__filename)), [], {
       // PORT=0 gives each node a free port.
       env: {
         ...process.env,
@@ -36,15 +37,13 @@ async function main(): Promise<void> {
   });
   console.log('Open both pages: what is said on one node is heard on the other. Ctrl-C stops.');
 
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    await Promise.all(nodes.map(stopNode));
-    redis?.stop();
+  // Ctrl-C reaches every process of the group (the nodes and redis-server too); stop once.
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= Promise.all(nodes.map(stopNode)).then(() => redis?.stop());
   };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 function portOf(node: ChildProcess): Promise<number> {
@@ -55,7 +54,8 @@ function portOf(node: ChildProcess): Promise<number> {
 }
 
 function stopNode(node: ChildProcess): Promise<void> {
-  if (node.exitCode !== null) return Promise.resolve();
+  // Gone already (Ctrl-C reached it first): no 'exit' event will come.
+  if (node.exitCode !== null || node.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     node.once('exit', () => resolve());
     node.kill('SIGTERM');

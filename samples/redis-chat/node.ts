@@ -13,6 +13,9 @@ async function main(): Promise<void> {
   // Two clients: a subscribed client cannot publish. They are ours to configure and to quit.
   const pub = new Redis(url);
   const sub = new Redis(url);
+  // The adapter reports outages while the app runs; once app.close() released the clients they
+  // are ours, and Ctrl-C may have stopped Redis already (it reaches redis-server too).
+  for (const client of [pub, sub]) client.on('error', () => {});
   const adapter = new RedisAdapter({ pub, sub, prefix: 'chat' });
   const app = await buildChatApp({ logger: { level: 'info', base: { node: name } }, adapter });
   await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' });
@@ -21,14 +24,31 @@ async function main(): Promise<void> {
   if (process.send === undefined)
     console.log(`${name}: ws://127.0.0.1:${port}/chat/lobby?name=you`);
 
-  const stop = async () => {
-    await app.close(); // unsubscribes; the clients stay ours
-    app.log.info({ stats: adapter.stats() }, 'Redis adapter stats');
-    await Promise.all([pub.quit(), sub.quit()]);
-    process.disconnect?.();
+  // Ctrl-C in a terminal sends SIGINT to every process of the group, and main.ts then sends
+  // SIGTERM as well: whichever comes first stops the node, once.
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      await app.close(); // unsubscribes; the clients stay ours
+      app.log.info({ stats: adapter.stats() }, 'Redis adapter stats');
+      await Promise.all([quit(pub), quit(sub)]);
+      process.disconnect?.();
+    })().catch((error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    });
   };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+/** Ends a client gracefully; one that is already closed has nothing left to quit. */
+async function quit(client: Redis): Promise<void> {
+  try {
+    await client.quit();
+  } catch {
+    client.disconnect();
+  }
 }
 
 main().catch((error: unknown) => {

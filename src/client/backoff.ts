@@ -13,6 +13,12 @@ export interface ReconnectOptions {
   readonly factor: number;
 }
 
+/**
+ * How long a connection must stay open before the backoff starts over. A server that accepts
+ * and closes at once (a failing `@OnConnect`) thus sees the delay grow to `maxDelayMs`.
+ */
+export const STABLE_CONNECTION_MS = 5_000;
+
 export const DEFAULT_RECONNECT: ReconnectOptions = {
   initialDelayMs: 500,
   maxDelayMs: 10_000,

@@ -17,4 +17,17 @@ export function connect<E = UntypedEvents>(url: string, options: ConnectOptions 
   return connectWith<E>(url, options, () => globalThis.WebSocket);
 }
 
+// The same exports as `fastify-ws-gateway/client` (a test compares them).
+export type { ConnectOptions } from './connect';
+export {
+  DEFAULT_RECONNECT,
+  STABLE_CONNECTION_MS,
+  isRetryableClose,
+  reconnectDelay,
+  type ReconnectOptions,
+} from './backoff';
+export type { ErrorFrameData, FrameId, ServerFrame } from './frames';
+export type * from './types';
+export type { WebSocketConstructor, WebSocketLike } from './websocket-like';
+export { WsClient, type ClientState } from './ws-client';
 export { ClientErrorCode, isWsClientError, WsClientError } from './ws-client-error';

@@ -26,6 +26,7 @@ export function connect<E = UntypedEvents>(url: string, options: ConnectOptions 
 export type { ConnectOptions } from './connect';
 export {
   DEFAULT_RECONNECT,
+  STABLE_CONNECTION_MS,
   isRetryableClose,
   reconnectDelay,
   type ReconnectOptions,

@@ -2,7 +2,12 @@
  * The protocol client: one logical connection that survives reconnects, requests matched to
  * replies by id, fire-and-forget frames, pushes and state events.
  */
-import { isRetryableClose, reconnectDelay, type ReconnectOptions } from './backoff';
+import {
+  STABLE_CONNECTION_MS,
+  isRetryableClose,
+  reconnectDelay,
+  type ReconnectOptions,
+} from './backoff';
 import { badFrameError, encodeFrame, errorFromFrame } from './frames';
 import { ListenerRegistry, type Listener } from './listener-registry';
 import { PendingRequests, routeFrame } from './pending-requests';
@@ -53,6 +58,8 @@ export class WsClient<E = UntypedEvents> {
   #state: ClientState = 'connecting';
   #socket: WebSocketLike | undefined;
   #attempt = 0;
+  /** When the current socket opened; the backoff starts over only after a stable connection. */
+  #openedAt: number | undefined;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   #queue: QueuedFrame[] = [];
   readonly #requests: PendingRequests;
@@ -152,7 +159,7 @@ export class WsClient<E = UntypedEvents> {
     this.#socket = socket;
     socket.onopen = () => {
       this.#state = 'open';
-      this.#attempt = 0;
+      this.#openedAt = Date.now();
       this.#flush();
       this.#listeners.dispatch('open', undefined);
     };
@@ -190,6 +197,9 @@ export class WsClient<E = UntypedEvents> {
     this.#listeners.dispatch('close', { code, reason, willReconnect });
     if (!willReconnect || this.#state === 'closed') return this.#finish();
     this.#state = 'reconnecting';
+    const openedAt = this.#openedAt;
+    this.#openedAt = undefined;
+    if (openedAt !== undefined && Date.now() - openedAt >= STABLE_CONNECTION_MS) this.#attempt = 0;
     const attempt = ++this.#attempt;
     const delayMs = reconnectDelay(attempt, backoff);
     this.#reconnectTimer = setTimeout(() => this.#open(), delayMs);

@@ -58,11 +58,13 @@ function assertOptions(path: string, options: GatewayOptions): void {
   }
   for (const key of STRING_LIST_OPTIONS) {
     const list: unknown = options[key];
+    if (key === 'allowedOrigins' && list === '*') continue;
     if (
       list !== undefined &&
       !(Array.isArray(list) && list.every((item) => typeof item === 'string'))
     ) {
-      throw Errors.INVALID_ARGUMENT(where, `option "${key}" must be an array of strings`);
+      const or = key === 'allowedOrigins' ? " or '*'" : '';
+      throw Errors.INVALID_ARGUMENT(where, `option "${key}" must be an array of strings${or}`);
     }
   }
   const keepHeaders = options.keepHeaders as readonly string[] | undefined;

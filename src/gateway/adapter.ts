@@ -32,6 +32,13 @@ export interface AdapterLink {
    * Must not throw and must not block on the transport.
    */
   publish(broadcast: Broadcast): void;
+  /**
+   * Called when the first connection of this process joins `room`: from now on the process wants
+   * the room's broadcasts. Optional: an adapter that moves every broadcast everywhere ignores it.
+   */
+  roomAdded?(room: string): void;
+  /** Called when the last connection of this process leaves `room` (or closes). Optional. */
+  roomRemoved?(room: string): void;
   /** Called on `app.close()`: stop listening and release timers (not the user's clients). */
   close(): Promise<void>;
 }

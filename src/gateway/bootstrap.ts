@@ -1,11 +1,16 @@
 import type { ValidatorOptions } from 'class-validator';
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyRequest,
+  onRequestHookHandler,
+  preHandlerHookHandler,
+} from 'fastify';
 import fp from 'fastify-plugin';
 import type { DependencyContainer } from 'tsyringe';
 import type { Constructor, GatewayDefinition } from '../definition';
 import { readGatewayDefinition } from '../metadata';
 import { Errors, WireErrorCode } from '../errors';
-import fastifyWebsocket, { addDrainHook } from '../websocket/plugin';
+import fastifyWebsocket, { addDrainHook, hasDrainHooks } from '../websocket/plugin';
 import type { GatewayAdapter } from './adapter';
 import { MemoryAdapter } from './memory-adapter';
 import type { Codec } from './codec';
@@ -29,6 +34,12 @@ import { createMetrics, type MetricsOptions } from './metrics';
 import { MessageObserver } from './observer';
 import { loadTracing } from './tracing';
 import { addAsyncApiRoute, type AsyncApiRouteOptions } from './asyncapi-route';
+import {
+  connectDeadline,
+  connectionCap,
+  originCheck,
+  type AllowedOrigins,
+} from './upgrade-admission';
 
 /** Options of `bootstrap(app, gateways, options)`; each gateway's own options win over these. */
 export interface BootstrapOptions {
@@ -40,8 +51,11 @@ export interface BootstrapOptions {
   readonly limits?: Partial<Limits>;
   /** Refuse (at `ready()`) message handlers whose body has no DTO class. */
   readonly requireDto?: boolean;
-  /** Origins allowed to upgrade, for gateways without their own `allowedOrigins`. */
-  readonly allowedOrigins?: readonly string[];
+  /**
+   * Origins allowed to upgrade, for gateways without their own `allowedOrigins`: exact `Origin`
+   * values, or `'*'` for any. Default: only the request's own host (see docs/limits.md).
+   */
+  readonly allowedOrigins?: AllowedOrigins;
   /** class-validator options for every gateway, merged over the defaults. */
   readonly validator?: ValidatorOptions;
   /** Frame codec for gateways without their own; JSON by default. */
@@ -156,12 +170,9 @@ async function registerGateways(app: FastifyInstance, { gateways, options }: Plu
   const drain = async () => {
     await Promise.all(runtimes.map((runtime) => runtime.drain()));
   };
-  try {
-    addDrainHook(app, drain);
-  } catch {
-    // Upstream @fastify/websocket has no drain hooks: handlers still stop taking frames on close.
-    app.addHook('preClose', drain);
-  }
+  if (hasDrainHooks(app)) addDrainHook(app, drain);
+  // Upstream @fastify/websocket has no drain hooks: handlers still stop taking frames on close.
+  else app.addHook('preClose', drain);
   app.addHook('onClose', async () => {
     await Promise.all(runtimes.map((runtime) => runtime.stop()));
     unwatch?.();
@@ -201,13 +212,8 @@ function readDefinitions(
       'gateways must be an array of @Gateway classes',
     );
   }
-  const byPath = new Map<string, GatewayDefinition>();
   return gateways.map((target) => {
     const definition = readGatewayDefinition(target);
-    const other = byPath.get(definition.path);
-    if (other !== undefined)
-      throw Errors.DUPLICATE_PATH(other.name, definition.name, definition.path);
-    byPath.set(definition.path, definition);
     if (options.requireDto === true) requireDtos(definition);
     return definition;
   });
@@ -230,38 +236,38 @@ function mergeValidatorOptions(
 }
 
 function addRoute(app: FastifyInstance, runtime: GatewayRuntime, options: BootstrapOptions): void {
-  const { path, options: gatewayOptions } = runtime.definition;
-  const hooks = gatewayOptions.hooks ?? {};
-  const allowedOrigins = gatewayOptions.allowedOrigins ?? options.allowedOrigins;
-  const onRequest =
-    allowedOrigins === undefined
-      ? hooks.onRequest
-      : [checkOrigin(allowedOrigins), ...toArray(hooks.onRequest)];
-  app.route({
-    ...hooks,
-    method: 'GET',
-    url: path,
-    schema: gatewayOptions.schema,
-    onRequest: onRequest as onRequestHookHandler[] | undefined,
-    websocket: true,
-    handler: (socket, request) => runtime.accept(socket, request as FastifyRequest),
-  });
-}
-
-/** Refuses the upgrade with 403 before any socket exists when `Origin` is not allowed. */
-function checkOrigin(allowedOrigins: readonly string[]): onRequestHookHandler {
-  const allowed = new Set(allowedOrigins);
-  return (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    const { origin } = request.headers;
-    // Browsers always send Origin; clients that omit it are not browsers and could forge it.
-    if (origin === undefined || allowed.has(origin)) {
-      done();
-      return;
-    }
-    void reply
-      .code(403)
-      .send({ statusCode: 403, error: 'Forbidden', message: 'Origin not allowed' });
-  };
+  const { name, path, options: gatewayOptions } = runtime.definition;
+  const { hooks = {}, schema } = gatewayOptions;
+  const { connectTimeoutMs, maxConnections } = runtime.limits;
+  try {
+    app.route({
+      ...hooks,
+      method: 'GET',
+      url: path,
+      schema,
+      // Admission first: the deadline starts, a foreign origin is refused before any user hook.
+      onRequest: [
+        ...connectDeadline(connectTimeoutMs, runtime.deadlines, (request) =>
+          runtime.setupTimedOut(request),
+        ),
+        ...originCheck(gatewayOptions.allowedOrigins ?? options.allowedOrigins),
+        ...toArray(hooks.onRequest as onRequestHookHandler | onRequestHookHandler[]),
+      ],
+      // The cap last, right before the handshake: nothing admitted meanwhile can pass it.
+      preHandler: [
+        ...toArray(hooks.preHandler as preHandlerHookHandler | preHandlerHookHandler[]),
+        ...connectionCap(maxConnections, () => runtime.registry.connections.size),
+      ],
+      websocket: true,
+      handler: (socket, request) => runtime.accept(socket, request as FastifyRequest),
+    });
+  } catch (error) {
+    // Fastify's own conflict check also catches non-exact duplicates ("/a/:x" and "/a/:y").
+    if ((error as { code?: string }).code !== 'FST_ERR_DUPLICATED_ROUTE') throw error;
+    throw Object.assign(Errors.DUPLICATE_PATH(name, path, (error as Error).message), {
+      cause: error,
+    });
+  }
 }
 
 function toArray<T>(value: T | readonly T[] | undefined): T[] {

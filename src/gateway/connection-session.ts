@@ -7,7 +7,7 @@ import { kDetach, type Connection } from './connection';
 import { dispatchMessage } from './dispatcher';
 import type { GatewayRuntime } from './gateway-runtime';
 import type { HeartbeatMember } from './heartbeat-sweep';
-import { errorFrame, replyFrame, wireErrorFrame } from './outbound';
+import { chosenClose, closeSocket, errorFrame, replyFrame, wireErrorFrame } from './outbound';
 import { listenTo } from './session-listeners';
 import { timerDelay } from './timer-delay';
 import type { RateLimiter } from './rate-limiter';
@@ -39,6 +39,14 @@ export class ConnectionSession implements ArgumentSource, HeartbeatMember {
   private paused = false;
   private limiter: RateLimiter | null | undefined;
   private connectTimer: NodeJS.Timeout | undefined;
+  /** True while a frame is handled synchronously: a `conn.close()` then waits for its reply. */
+  private dispatching = false;
+  /** A `conn.close()` waiting for this connection's running handlers to reply. */
+  private closeRequest: { readonly code: number; readonly reason: string } | undefined;
+  /** Ends a `conn.close()` whose handlers are still running at `drainTimeoutMs`. */
+  private closeTimer: NodeJS.Timeout | undefined;
+  /** When `@OnConnect` must have finished (`Date.now()` time): the upgrade's deadline. */
+  private connectDeadline = Infinity;
 
   constructor(
     readonly runtime: GatewayRuntime,
@@ -46,8 +54,11 @@ export class ConnectionSession implements ArgumentSource, HeartbeatMember {
     private readonly requestId: string,
   ) {}
 
-  /** Runs in the tick the socket opened: listeners first, then `@OnConnect`. */
-  start(request: FastifyRequest): void {
+  /**
+   * Runs in the tick the socket opened: listeners first, then `@OnConnect`, which must finish
+   * by `deadline` (the upgrade request's, so the hooks' time counts).
+   */
+  start(request: FastifyRequest, deadline: number): void {
     const { runtime, connection } = this;
     if (runtime.observer !== undefined)
       this.traceContext = runtime.observer.opened(request.headers);
@@ -67,6 +78,7 @@ export class ConnectionSession implements ArgumentSource, HeartbeatMember {
     }
     this.request = request;
     this.backlog = [];
+    this.connectDeadline = deadline;
     this.connectFrom(0);
   }
 
@@ -79,8 +91,8 @@ export class ConnectionSession implements ArgumentSource, HeartbeatMember {
   receive(data: Buffer, isBinary: boolean): void {
     if (this.state === REFUSED) return;
     if (data.length > this.runtime.limits.maxPayload) {
-      this.state = REFUSED;
-      this.connection.close(CloseCode.MessageTooBig, 'Message too big');
+      this.logMisbehaviour(`frame of ${data.length} bytes is above maxPayload; closing with 1009`);
+      this.closeWith(CloseCode.MessageTooBig, 'Message too big');
       return;
     }
     if (this.backlog === undefined) {
@@ -136,12 +148,58 @@ export class ConnectionSession implements ArgumentSource, HeartbeatMember {
     );
   }
 
+  /**
+   * `conn.close()`: closes once this connection's running handlers (the one calling it
+   * included) have replied, or at `drainTimeoutMs`. Frames arriving meanwhile are not handled.
+   */
+  requestClose(code: number, reason: string): void {
+    if (this.state === REFUSED) return;
+    this.state = REFUSED;
+    this.closeRequest = { code, reason };
+    if (this.inFlight === 0 && !this.dispatching) {
+      this.closeWith(code, reason);
+      return;
+    }
+    const { drainTimeoutMs } = this.runtime.limits;
+    if (drainTimeoutMs === Infinity) return;
+    const delay = timerDelay(drainTimeoutMs);
+    this.closeTimer = setTimeout(() => this.closeWith(code, reason), delay).unref();
+  }
+
+  /**
+   * The server ends the connection now with `code`: no more frames are handled, and a peer
+   * that does not complete the close handshake within `drainTimeoutMs` is cut off.
+   */
+  closeWith(code: number, reason: string): void {
+    this.state = REFUSED;
+    this.closeRequest = undefined;
+    clearTimeout(this.closeTimer);
+    closeSocket(this.connection.socket, code, reason, this.runtime.limits.drainTimeoutMs);
+  }
+
+  /**
+   * App shutdown, after the drain: requests still waiting get `unavailable`, then close 1001.
+   */
+  shutdown(): void {
+    const { backlog } = this;
+    this.backlog = undefined;
+    if (backlog !== undefined) {
+      for (let i = 0; i < backlog.length; i += 2) {
+        this.refuseDraining(backlog[i] as Buffer, backlog[i + 1] as boolean);
+      }
+    }
+    this.closeWith(CloseCode.GoingAway, 'Server shutting down');
+  }
+
   /** The socket closed (any reason): release everything, then `@OnClose` once. */
   closed(code: number, reason: string): void {
+    clearTimeout(this.closeTimer);
+    // The code the server chose, also when the peer never completed the handshake (ws: 1006).
+    const chosen = chosenClose(this.connection.socket);
     this.isClosed = true;
     this.state = REFUSED;
-    this.closeCode = code;
-    this.closeReason = reason;
+    this.closeCode = chosen?.code ?? code;
+    this.closeReason = chosen?.reason ?? reason;
     this.backlog = undefined;
     this.runtime.observer?.closed(code);
     this.runtime.heartbeat.delete(this);
@@ -168,9 +226,8 @@ export class ConnectionSession implements ArgumentSource, HeartbeatMember {
         this.connectPending = true;
         this.runtime.pending++;
         // Only an async @OnConnect needs the deadline; synchronous ones are done already.
-        const { connectTimeoutMs } = this.runtime.limits;
-        if (this.connectTimer === undefined && connectTimeoutMs !== Infinity) {
-          const delay = timerDelay(connectTimeoutMs);
+        if (this.connectTimer === undefined && this.connectDeadline !== Infinity) {
+          const delay = timerDelay(Math.max(0, this.connectDeadline - Date.now()));
           this.connectTimer = setTimeout(() => this.connectTimedOut(), delay).unref();
         }
         Promise.resolve(result).then(
@@ -223,23 +280,43 @@ export class ConnectionSession implements ArgumentSource, HeartbeatMember {
     this.state = REFUSED;
     this.backlog = undefined;
     this.logFailure(error, `${message}; closing with 1011`, undefined);
-    this.connection.close(CloseCode.InternalError, 'Connection setup failed');
+    this.closeWith(CloseCode.InternalError, 'Connection setup failed');
   }
 
   private handle(data: Buffer, isBinary: boolean): void {
-    if (this.runtime.draining) return;
+    if (this.runtime.draining) {
+      this.refuseDraining(data, isBinary);
+      return;
+    }
+    this.dispatching = true;
     try {
       dispatchMessage(this, data, isBinary);
     } catch (error) {
       // Only a codec breaking its never-throw contract gets here; the process must survive it.
       this.logFailure(error, `${this.runtime.name}: frame handling failed`, undefined);
     }
+    this.dispatching = false;
+    if (this.closeRequest !== undefined && this.inFlight === 0) this.closeRequested();
+  }
+
+  /** A request that arrives while the app drains gets `unavailable`: retry elsewhere. */
+  private refuseDraining(data: Buffer, isBinary: boolean): void {
+    const { runtime } = this;
+    const decoded = runtime.codec.decode(data, isBinary, runtime.limits.maxDepth);
+    const id = decoded.ok ? decoded.frame.id : decoded.id;
+    if (id !== undefined) this.send(wireErrorFrame(WireErrorCode.Unavailable, id));
   }
 
   private settle(): void {
     this.inFlight--;
     this.runtime.settled();
-    if (this.backlog !== undefined && this.state === OPEN) this.pump();
+    if (this.closeRequest !== undefined && this.inFlight === 0) this.closeRequested();
+    else if (this.backlog !== undefined && this.state === OPEN) this.pump();
+  }
+
+  private closeRequested(): void {
+    const { code, reason } = this.closeRequest!;
+    this.closeWith(code, reason);
   }
 
   /** Handles waiting frames in order until none is left or the in-flight limit is hit again. */
@@ -248,6 +325,8 @@ export class ConnectionSession implements ArgumentSource, HeartbeatMember {
     this.backlog = undefined;
     if (backlog !== undefined) {
       for (let i = 0; i < backlog.length; i += 2) {
+        // A conn.close() from a handler: the frames after it are not handled.
+        if (this.state !== OPEN) return;
         if (this.backlog !== undefined) {
           this.backlog = backlog.slice(i);
           return;
@@ -277,6 +356,18 @@ export class ConnectionSession implements ArgumentSource, HeartbeatMember {
       }
     }
     this.request = undefined;
+  }
+
+  /**
+   * Client misbehaviour is the client's problem: logged at info. Once per connection: each
+   * such fault refuses the connection, which then handles no more frames.
+   */
+  private logMisbehaviour(message: string): void {
+    const { runtime } = this;
+    runtime.log.info(
+      { connectionId: this.connection.id, reqId: this.requestId },
+      `${runtime.name}: ${message}`,
+    );
   }
 
   private logFailure(error: unknown, message: string, event: string | undefined): void {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
+import { CloseCode, Errors } from '../errors';
 import type { OutboundFrame } from './codec';
 
 /** What a connection needs from its gateway: room bookkeeping and the frame writer. */
@@ -8,6 +9,38 @@ export interface ConnectionHost {
   leaveRoom(connection: Connection, room: string): void;
   /** Encodes and writes one frame; never throws, never waits. */
   send(connection: Connection, frame: OutboundFrame): void;
+  /** Closes after the connection's running handlers replied. */
+  close(connection: Connection, code: number, reason: string): void;
+}
+
+/**
+ * Throws the programmer error for an event name that is not a string: it would put invalid
+ * JSON on the wire (`"event":undefined`). `where` names the call, e.g. `Connection.emit`.
+ */
+export function assertEventName(where: string, event: unknown): asserts event is string {
+  if (typeof event !== 'string') {
+    throw Errors.INVALID_ARGUMENT(
+      `${where}(event, data)`,
+      `event must be a string, got ${describeValue(event)}`,
+    );
+  }
+}
+
+/** A short, safe description of a wrong argument for an error message. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+}
+
+/** A close frame holds a 2-byte code and at most 123 bytes of reason (RFC 6455). */
+const MAX_CLOSE_REASON_BYTES = 123;
+
+/** Codes an endpoint may send in a close frame (RFC 6455 section 7.4). */
+function isValidCloseCode(code: unknown): boolean {
+  if (typeof code !== 'number' || !Number.isInteger(code)) return false;
+  if (code >= 3000 && code <= 4999) return true;
+  return code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006;
 }
 
 /** Internal: ends a connection's room membership when its socket closed. */
@@ -35,9 +68,8 @@ const NO_ROOMS: ReadonlySet<string> = new Set();
 export class Connection {
   /** Unique across processes: a random per-process prefix and a counter. */
   readonly id: string;
-  /** Per-connection state for your own use. */
-  readonly data: Record<string, unknown> = {};
   readonly #host: ConnectionHost;
+  #data: Record<string, unknown> | undefined;
   #rooms: Set<string> | undefined;
   #detached = false;
 
@@ -57,13 +89,22 @@ export class Connection {
     this.id = `${ID_PREFIX}-${(++lastId).toString(36)}`;
   }
 
+  /** Per-connection state for your own use (made on first use: idle connections stay small). */
+  get data(): Record<string, unknown> {
+    return (this.#data ??= {});
+  }
+
   /** The rooms this connection is in. */
   get rooms(): ReadonlySet<string> {
     return this.#rooms ?? NO_ROOMS;
   }
 
-  /** Sends `{ event, data }` to this client only. Never waits for the flush; a no-op once closed. */
+  /**
+   * Sends `{ event, data }` to this client only. Never waits for the flush; a no-op once closed.
+   * Throws when `event` is not a string (a programmer error, caught at the call).
+   */
   emit(event: string, data?: unknown): void {
+    assertEventName('Connection.emit', event);
     if (this.#detached) return;
     this.#host.send(this, { event, data });
   }
@@ -81,9 +122,27 @@ export class Connection {
     this.#host.leaveRoom(this, room);
   }
 
-  /** Closes the connection (default code 1000); `@OnClose` runs when the socket has closed. */
-  close(code?: number, reason?: string): void {
-    this.socket.close(code, reason);
+  /**
+   * Closes the connection, by default with 1000 (final: the client does not reconnect). Replies
+   * of this connection's running handlers, the one calling `close()` included, are sent first
+   * (waiting at most `drainTimeoutMs`); frames arriving meanwhile are not handled. `@OnClose`
+   * runs when the socket has closed.
+   */
+  close(code: number = CloseCode.Normal, reason = ''): void {
+    // Checked here: the close itself may run later, after this connection's handlers replied.
+    if (!isValidCloseCode(code)) {
+      throw Errors.INVALID_ARGUMENT(
+        'Connection.close(code, reason)',
+        `code must be 1000-1003, 1007-1014 or 3000-4999, got ${describeValue(code)}`,
+      );
+    }
+    if (typeof reason !== 'string' || Buffer.byteLength(reason) > MAX_CLOSE_REASON_BYTES) {
+      throw Errors.INVALID_ARGUMENT(
+        'Connection.close(code, reason)',
+        `reason must be a string of at most ${MAX_CLOSE_REASON_BYTES} bytes`,
+      );
+    }
+    this.#host.close(this, code, reason);
   }
 
   /** @internal */

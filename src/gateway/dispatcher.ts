@@ -30,10 +30,10 @@ export function dispatchMessage(session: ConnectionSession, data: Buffer, isBina
   if (limiter !== null) {
     const decision = limiter.take();
     if (decision !== 'ok') {
+      // The request that crosses into abuse still gets its one frame, before the close.
+      refuse(session, WireErrorCode.RateLimited, decoded.ok ? decoded.frame.id : decoded.id);
       if (decision === 'abuse') {
-        session.connection.close(CloseCode.PolicyViolation, 'Rate limit exceeded for too long');
-      } else {
-        refuse(session, WireErrorCode.RateLimited, decoded.ok ? decoded.frame.id : decoded.id);
+        session.closeWith(CloseCode.PolicyViolation, 'Rate limit exceeded for too long');
       }
       return;
     }
@@ -138,6 +138,8 @@ function validated(
   context: Exchange | undefined,
 ): unknown {
   if (!outcome.ok) {
+    // A failed validation costs what it took to check, against the rate limit.
+    session.rateLimiter()?.charge(outcome.cost);
     throw new WsException(
       WireErrorCode.ValidationFailed,
       WIRE_ERROR_MESSAGES.validation_failed,

@@ -22,8 +22,10 @@ import { ABUSE_WINDOW_MS, type Limits } from './limits';
 import { wireErrorFrame, writePayload } from './outbound';
 import { RateLimiter } from './rate-limiter';
 import { RoomRegistry } from './room-registry';
+import { sessionOf } from './session-listeners';
 import { timerDelay } from './timer-delay';
 import { reportContract } from './contract-probe';
+import type { ConnectDeadline } from './upgrade-admission';
 
 /** Everything one gateway's runtime is built from, resolved by `bootstrap()`. */
 export interface GatewayRuntimeOptions {
@@ -58,6 +60,8 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
   readonly observer: MessageObserver | undefined;
   /** Whether connections keep their upgrade request after `@OnConnect`. */
   readonly keepRequest: boolean;
+  /** Each upgrade's connect deadline, from its first route hook until the socket opens. */
+  readonly deadlines = new WeakMap<FastifyRequest, ConnectDeadline>();
   /** Set by the drain on shutdown: frames are no longer handled. */
   draining = false;
   /** Async handlers (and `@OnConnect`s) running, over all connections. */
@@ -114,10 +118,13 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
       if (typeof afterInit === 'function') await afterInit.call(this.instance, this.server);
     }
     this.link = adapter.open({ path, log: this.log, deliver: (b) => this.deliver(b) });
+    this.registry.watch(this.link);
   }
 
   /** The websocket route handler: runs in the tick the socket opened. */
   accept(socket: WebSocket, request: FastifyRequest): void {
+    const deadline = this.deadlines.get(request);
+    deadline?.cancel();
     reportContract(request.raw, this.definition);
     const connection = new Connection(
       this,
@@ -126,7 +133,15 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
       copyRecord(request.query),
       this.pickHeaders(request),
     );
-    new ConnectionSession(this, connection, request.id).start(request);
+    new ConnectionSession(this, connection, request.id).start(request, deadline?.at ?? Infinity);
+  }
+
+  /** The upgrade's hooks outlived `connectTimeoutMs`: it is answered 503 (a server fault). */
+  setupTimedOut(request: FastifyRequest): void {
+    this.log.error(
+      { reqId: request.id },
+      `${this.name}: the upgrade's hooks did not finish within connectTimeoutMs (${this.limits.connectTimeoutMs} ms); answering 503`,
+    );
   }
 
   /** The gateway instance serving `connection`: the singleton, or a fresh connection-scoped one. */
@@ -149,6 +164,10 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
       payload = this.encode(wireErrorFrame(WireErrorCode.InternalError, frame.id), connection.id);
     }
     if (payload !== undefined) this.write(connection, payload);
+  }
+
+  close(connection: Connection, code: number, reason: string): void {
+    sessionOf(connection.socket)!.requestClose(code, reason);
   }
 
   joinRoom(connection: Connection, room: string): void {
@@ -190,9 +209,17 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
     if (--this.pending === 0 && this.onIdle !== undefined) this.onIdle();
   }
 
-  /** On shutdown: stop handling frames, wait for in-flight handlers up to `drainTimeoutMs`. */
-  drain(): Promise<void> {
+  /**
+   * On shutdown: requests get `unavailable` from now on; in-flight handlers finish and reply
+   * (up to `drainTimeoutMs`), then every connection is closed with 1001.
+   */
+  async drain(): Promise<void> {
     this.draining = true;
+    await this.idle();
+    for (const connection of this.registry.members()) sessionOf(connection.socket)!.shutdown();
+  }
+
+  private idle(): Promise<void> {
     if (this.pending === 0) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -246,9 +273,11 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
   }
 
   private pickHeaders(request: FastifyRequest): Record<string, string | string[] | undefined> {
+    const names = this.definition.options.keepHeaders ?? [];
+    if (names.length === 0) return EMPTY_RECORD;
     const headers: Record<string, string | string[] | undefined> = {};
     // @Gateway already checked the names are lower-case, as Node reports them.
-    for (const name of this.definition.options.keepHeaders ?? []) {
+    for (const name of names) {
       const value = request.headers[name];
       if (value !== undefined) headers[name] = value;
     }
@@ -256,7 +285,11 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
   }
 }
 
+/** Shared by every connection with no params, query or kept headers: idle connections stay small. */
+const EMPTY_RECORD: Readonly<Record<string, never>> = Object.freeze({});
+
 /** A plain copy: defining (not assigning) keys, so a `__proto__` key stays an ordinary key. */
 function copyRecord(source: unknown): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(source as object));
+  const entries = Object.entries(source as object);
+  return entries.length === 0 ? EMPTY_RECORD : Object.fromEntries(entries);
 }

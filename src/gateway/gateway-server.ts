@@ -1,4 +1,5 @@
-import type { Connection } from './connection';
+import { Errors } from '../errors';
+import { Connection, assertEventName, describeValue } from './connection';
 
 /** Where a `GatewayServer` sends its broadcasts: the gateway's runtime. */
 export interface BroadcastTarget {
@@ -29,6 +30,15 @@ export class BroadcastOperator {
 
   /** Narrows to connections in `room` (several `to()` calls: in any of the rooms). */
   to(room: string | readonly string[]): BroadcastOperator {
+    const rooms: readonly unknown[] = Array.isArray(room) ? room : [room];
+    for (const name of rooms) {
+      if (typeof name !== 'string') {
+        throw Errors.INVALID_ARGUMENT(
+          'GatewayServer.to(room)',
+          `room must be a string or an array of strings, got ${describeValue(name)}`,
+        );
+      }
+    }
     return new BroadcastOperator(
       this.target,
       this.rooms.concat(room),
@@ -39,6 +49,12 @@ export class BroadcastOperator {
 
   /** Leaves out one connection, or every connection in a room. */
   except(connectionOrRoom: Connection | string): BroadcastOperator {
+    if (typeof connectionOrRoom !== 'string' && !(connectionOrRoom instanceof Connection)) {
+      throw Errors.INVALID_ARGUMENT(
+        'GatewayServer.except(connectionOrRoom)',
+        `expected a Connection or a room name, got ${describeValue(connectionOrRoom)}`,
+      );
+    }
     return typeof connectionOrRoom === 'string'
       ? new BroadcastOperator(
           this.target,
@@ -56,9 +72,11 @@ export class BroadcastOperator {
 
   /**
    * Sends `{ event, data }` to the selected connections of every process (through the
-   * adapter). Encoded once; returns at once and never throws on transport trouble.
+   * adapter). Encoded once; returns at once and never throws on transport trouble. Throws
+   * when `event` is not a string (a programmer error, caught at the call).
    */
   emit(event: string, data?: unknown): void {
+    assertEventName('GatewayServer.emit', event);
     this.target.broadcast(event, data, this.rooms, this.exceptRooms, this.exceptIds);
   }
 }

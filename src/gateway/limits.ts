@@ -1,12 +1,15 @@
 import { Errors } from '../errors';
 
-/** Per-connection limits; see the README's "Reliability" table. */
+/** Limits of a gateway, per connection but for `maxConnections`; see docs/limits.md. */
 export interface Limits {
   /** Largest inbound frame in bytes; larger closes the connection with 1009. */
   readonly maxPayload: number;
   /** Deepest JSON nesting of a frame, envelope included; deeper is `bad_frame`. */
   readonly maxDepth: number;
-  /** Upgrade + `@OnConnect` must finish within this; else close 1011. */
+  /**
+   * From the upgrade request to the end of `@OnConnect`, route hooks included: past it the
+   * upgrade is answered 503 if still HTTP, else the connection is closed with 1011.
+   */
   readonly connectTimeoutMs: number;
   /** Ping interval; `Infinity` turns the heartbeat off. */
   readonly pingIntervalMs: number;
@@ -22,6 +25,8 @@ export interface Limits {
   readonly maxInFlight: number;
   /** On shutdown, how long in-flight handlers may finish before close 1001. */
   readonly drainTimeoutMs: number;
+  /** Open connections of this gateway in this process; past it upgrades are answered 503. */
+  readonly maxConnections: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
@@ -35,6 +40,9 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   ratePerSecond: 50,
   maxInFlight: 16,
   drainTimeoutMs: 5_000,
+  // No cap: what a process can hold depends on the machine and the app, and a guessed number
+  // would refuse real users at scale. Refusing unauthenticated upgrades is the hooks' job.
+  maxConnections: Infinity,
 });
 
 /** How long rate-limit excess may last before the connection is closed with 1008. */

@@ -1,6 +1,8 @@
 import { WebSocket } from 'ws';
 import { CloseCode, WIRE_ERROR_MESSAGES, type WireErrorCode } from '../errors';
 import type { OutboundFrame } from './codec';
+import { corkUntilNextTick } from './internals/ws';
+import { timerDelay } from './timer-delay';
 
 /** How long a slow reader closed with 1013 has to finish the close handshake before it is cut. */
 export const SLOW_READER_GRACE_MS = 1000;
@@ -27,37 +29,42 @@ export function writePayload(
   else socket.send(payload);
 }
 
-/** The transport under a `ws` socket; `ws` 8 keeps it on `_socket` while the socket is open. */
-interface Transport {
-  readonly writableCorked: number;
-  cork(): void;
-  uncork(): void;
+/** The close code and reason the server chose, per socket it closed. */
+export interface ChosenClose {
+  readonly code: number;
+  readonly reason: string;
 }
+
+const chosenCloses = new WeakMap<WebSocket, ChosenClose>();
 
 /**
- * Holds the frames written to one socket in this tick (replies to one TCP read, a burst of
- * broadcasts) and sends them in one system call instead of one each. `bufferedAmount` still
- * counts corked bytes, so the `maxBufferedBytes` check is unchanged.
+ * Starts the close handshake of an open socket and remembers the code, so `@OnClose` reports
+ * it even when the peer never answers (ws would report 1006). A peer that has not completed
+ * the handshake after `graceMs` is cut off, instead of after ws's own 30 s.
  */
-function corkUntilNextTick(socket: WebSocket): void {
-  const transport = (socket as unknown as { _socket?: Transport })._socket;
-  /* c8 ignore next -- an open ws 8 socket always has its transport; this guards other versions */
-  if (transport === undefined) return;
-  if (transport.writableCorked > 0) return;
-  transport.cork();
-  process.nextTick(uncork, transport);
+export function closeSocket(
+  socket: WebSocket,
+  code: number,
+  reason: string,
+  graceMs: number,
+): void {
+  if (socket.readyState !== WebSocket.OPEN) return;
+  chosenCloses.set(socket, { code, reason });
+  socket.close(code, reason);
+  if (graceMs === Infinity) return;
+  const cut = setTimeout(() => socket.terminate(), timerDelay(graceMs)).unref();
+  socket.once('close', () => clearTimeout(cut));
 }
 
-function uncork(transport: Transport): void {
-  transport.uncork();
+/** The close the server started on `socket`, if it started one. */
+export function chosenClose(socket: WebSocket): ChosenClose | undefined {
+  return chosenCloses.get(socket);
 }
 
 // The close frame queues behind the unread bytes; a peer that never reads them is cut off
 // after a grace period so the buffered memory is released.
 function closeSlowReader(socket: WebSocket): void {
-  socket.close(CloseCode.TryAgainLater, 'Outbound buffer full');
-  const cut = setTimeout(() => socket.terminate(), SLOW_READER_GRACE_MS).unref();
-  socket.once('close', () => clearTimeout(cut));
+  closeSocket(socket, CloseCode.TryAgainLater, 'Outbound buffer full', SLOW_READER_GRACE_MS);
 }
 
 /** The `{ event: 'error' }` frame for a built-in or user error code. */

@@ -24,6 +24,14 @@ export class RateLimiter {
     this.last = now();
   }
 
+  /**
+   * Takes `tokens` more for work a message caused beyond its own token (validating a large
+   * body). The debt is capped at one burst, so a client waits at most two bursts' refill.
+   */
+  charge(tokens: number): void {
+    this.tokens = Math.max(this.tokens - tokens, -this.burst);
+  }
+
   take(): RateDecision {
     if (this.perSecond === Infinity) return 'ok';
     const now = this.now();

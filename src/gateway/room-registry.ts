@@ -1,10 +1,20 @@
-import type { Broadcast } from './adapter';
+import type { AdapterLink, Broadcast } from './adapter';
+
+/** Who hears when a room gets its first member in this process, or loses its last. */
+export type RoomHooks = Pick<AdapterLink, 'roomAdded' | 'roomRemoved'>;
 import type { Connection } from './connection';
 
 /** This process's connections of one gateway, and who is in which room. */
 export class RoomRegistry {
   readonly connections = new Set<Connection>();
   private readonly rooms = new Map<string, Set<Connection>>();
+  private hooks: RoomHooks = {};
+
+  /** Reports first joins and last leaves to `hooks` (the adapter link), rooms already in use included. */
+  watch(hooks: RoomHooks): void {
+    this.hooks = hooks;
+    for (const room of this.rooms.keys()) hooks.roomAdded?.(room);
+  }
 
   add(connection: Connection): void {
     this.connections.add(connection);
@@ -19,6 +29,9 @@ export class RoomRegistry {
     if (members === undefined) {
       members = new Set();
       this.rooms.set(room, members);
+      members.add(connection);
+      this.hooks.roomAdded?.(room);
+      return;
     }
     members.add(connection);
   }
@@ -28,7 +41,9 @@ export class RoomRegistry {
     const members = this.rooms.get(room) as Set<Connection>;
     members.delete(connection);
     // Empty rooms are dropped so room names from clients cannot grow the map forever.
-    if (members.size === 0) this.rooms.delete(room);
+    if (members.size > 0) return;
+    this.rooms.delete(room);
+    this.hooks.roomRemoved?.(room);
   }
 
   /** The connections of `room`, or all of them. */

@@ -16,6 +16,11 @@ export function listenTo(socket: WebSocket, session: ConnectionSession): void {
   socket.on('pong', onPong);
 }
 
+/** The session of a gateway socket; undefined for a socket that is not one. */
+export function sessionOf(socket: WebSocket): ConnectionSession | undefined {
+  return (socket as Partial<SessionSocket>)[kSession];
+}
+
 function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
   (this as SessionSocket)[kSession].receive(data as Buffer, isBinary);
 }

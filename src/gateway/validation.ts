@@ -1,18 +1,18 @@
 /**
  * Message body validation: refuse what must never reach a DTO (non-objects, prototype keys),
  * then class-transformer builds the DTO and class-validator checks it. What depends only on the
- * DTO (merged options, sync or async, whether a flat body can be copied) is decided once.
+ * DTO (merged options, sync or async, whether a flat body can be copied, a precomputed check
+ * that accepts a correct flat body) is decided once, in validation-plan.ts.
  */
-import { plainToInstance, TransformationType, type ClassConstructor } from 'class-transformer';
-import type { MetadataStorage as TransformerStorage } from 'class-transformer/types/MetadataStorage';
+import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import {
-  getMetadataStorage,
   validate,
   validateSync,
   type ValidationError,
   type ValidatorOptions,
 } from 'class-validator';
 import type { Constructor } from '../definition';
+import { planDto } from './validation-plan';
 
 /** One failed property: dotted path (`address.city`, `items.0.name`) and constraint messages. */
 export interface ValidationDetail {
@@ -22,7 +22,29 @@ export interface ValidationDetail {
 
 export type ValidationOutcome =
   | { readonly ok: true; readonly value: object }
-  | { readonly ok: false; readonly details: ValidationDetail[] };
+  | {
+      readonly ok: false;
+      readonly details: ValidationDetail[];
+      /** Rate-limit tokens the failed validation is worth beyond its frame (see `failureCost`). */
+      readonly cost: number;
+    };
+
+/**
+ * At most this many failed properties are listed in `details`; when more failed, a last entry
+ * `{ path: '', constraints: { truncated: '<n> more failed properties not listed' } }` says how
+ * many. Paths and messages are cut to `MAX_DETAIL_TEXT` characters, and listing stops once the
+ * details hold `MAX_DETAILS_TEXT` characters, so an error reply stays a few KB whatever the body.
+ */
+export const MAX_DETAILS = 20;
+export const MAX_DETAIL_TEXT = 200;
+export const MAX_DETAILS_TEXT = 4096;
+
+/**
+ * A failed validation of a large body costs one rate-limit token per this many values of the
+ * body: a client cannot make the server validate (and explain) large invalid bodies at the
+ * message rate; a healthy neighbour's latency stays flat.
+ */
+export const VALUES_PER_TOKEN = 50;
 
 /**
  * Returns synchronously unless the DTO (or a nested DTO) has an async constraint. Throws when
@@ -45,6 +67,7 @@ function notAnObject(): ValidationOutcome {
   return {
     ok: false,
     details: [{ path: '', constraints: { isObject: 'body must be a JSON object' } }],
+    cost: 0,
   };
 }
 
@@ -77,18 +100,20 @@ function buildValidator(dto: Constructor, options: ValidatorOptions | undefined)
     validationError: ERROR_SHAPE,
   };
   const type = dto as ClassConstructor<object>;
-  const copyFlat = transformIsPlainCopy(dto, settings) ? flatCopier(type) : undefined;
-  const check = hasAsyncConstraints(dto)
+  const { async, copyFlat, accepts } = planDto(dto, settings);
+  const check = async
     ? (instance: object) =>
         validate(instance, settings).then((errors) => toOutcome(instance, errors))
     : (instance: object) => toOutcome(instance, validateSync(instance, settings));
   return (body) => {
     const inspection = inspect(body);
     if (typeof inspection === 'object') return inspection;
-    const instance =
-      inspection === 'flat' && copyFlat !== undefined
-        ? copyFlat(body as Record<string, unknown>)
-        : plainToInstance(type, body);
+    if (inspection === 'nested' || copyFlat === undefined) {
+      return check(plainToInstance(type, body));
+    }
+    const instance = copyFlat(body as Record<string, unknown>);
+    // A correct body is accepted here; anything else goes to class-validator, which explains.
+    if (accepts?.(instance) === true) return { ok: true, value: instance };
     return check(instance);
   };
 }
@@ -96,7 +121,21 @@ function buildValidator(dto: Constructor, options: ValidatorOptions | undefined)
 function toOutcome(instance: object, errors: ValidationError[]): ValidationOutcome {
   return errors.length === 0
     ? { ok: true, value: instance }
-    : { ok: false, details: flatten(errors) };
+    : { ok: false, details: flatten(errors), cost: failureCost(instance) };
+}
+
+/** Tokens worth of validating `instance`: one per `VALUES_PER_TOKEN` values it holds, at any depth. */
+function failureCost(instance: object): number {
+  let values = 0;
+  const pending: unknown[] = [instance];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    values++;
+    if (typeof value === 'object' && value !== null) {
+      for (const key of Object.keys(value)) pending.push((value as Record<string, unknown>)[key]);
+    }
+  }
+  return Math.floor(values / VALUES_PER_TOKEN);
 }
 
 /**
@@ -110,7 +149,8 @@ function inspect(body: unknown): ValidationOutcome | 'flat' | 'nested' {
   const found = scanBody(body);
   if (typeof found === 'string') {
     const message = 'keys __proto__, constructor and prototype are not allowed';
-    return { ok: false, details: [{ path: found, constraints: { forbiddenKey: message } }] };
+    const details = [{ path: clip(found), constraints: { forbiddenKey: message } }];
+    return { ok: false, details, cost: 0 };
   }
   return found && proto === Object.prototype ? 'flat' : 'nested';
 }
@@ -151,9 +191,14 @@ function scanBody(root: object): string | boolean {
   return flat;
 }
 
-/** Flattens class-validator's error tree into dotted paths, depth first, in property order. */
+/**
+ * Flattens class-validator's error tree into dotted paths, depth first, in property order,
+ * listing at most `MAX_DETAILS` of them (see there) and counting the rest.
+ */
 function flatten(errors: ValidationError[]): ValidationDetail[] {
   const details: ValidationDetail[] = [];
+  let text = 0;
+  let unlisted = 0;
   const pending: { error: ValidationError; parent: string }[] = [];
   for (let i = errors.length - 1; i >= 0; i--) pending.push({ error: errors[i], parent: '' });
   while (pending.length > 0) {
@@ -164,99 +209,39 @@ function flatten(errors: ValidationError[]): ValidationDetail[] {
         : parent === ''
           ? error.property
           : parent + '.' + error.property;
-    if (error.constraints !== undefined)
-      details.push({ path, constraints: { ...error.constraints } });
+    if (error.constraints !== undefined) {
+      if (details.length < MAX_DETAILS && text < MAX_DETAILS_TEXT) {
+        const detail = { path: clip(path), constraints: clipAll(error.constraints) };
+        text += detailLength(detail);
+        details.push(detail);
+      } else unlisted++;
+    }
     const children = error.children ?? [];
     for (let i = children.length - 1; i >= 0; i--)
       pending.push({ error: children[i], parent: path });
   }
+  if (unlisted > 0) {
+    const truncated = `${unlisted} more failed properties not listed`;
+    details.push({ path: '', constraints: { truncated } });
+  }
   return details;
 }
 
-/**
- * Whether validating `dto` may hit an async constraint (`async: true` custom constraint or
- * `@ValidatePromise`), in the DTO or a nested one. A nested type we cannot see counts as async,
- * so the fast synchronous path is only taken when it is provably complete.
- */
-function hasAsyncConstraints(dto: Constructor): boolean {
-  const storage = getMetadataStorage();
-  const seen = new Set<Constructor>();
-  const pending: Constructor[] = [dto];
-  while (pending.length > 0) {
-    const target = pending.pop() as Constructor;
-    if (seen.has(target)) continue;
-    seen.add(target);
-    for (const metadata of storage.getTargetValidationMetadatas(target, '', true, false)) {
-      if (metadata.type === 'promiseValidation') return true;
-      if (metadata.type === 'customValidation') {
-        const constraints = storage.getTargetValidatorConstraints(metadata.constraintCls);
-        if (constraints.some((constraint) => constraint.async)) return true;
-      }
-      if (metadata.type === 'nestedValidation') {
-        const nested = nestedTypes(target, metadata.propertyName);
-        if (nested === undefined) return true;
-        pending.push(...nested);
-      }
-    }
+/** Cuts client-chosen text (property names end up in paths and messages) to `MAX_DETAIL_TEXT`. */
+function clip(text: string): string {
+  return text.length <= MAX_DETAIL_TEXT ? text : text.slice(0, MAX_DETAIL_TEXT - 1) + '…';
+}
+
+function clipAll(constraints: Record<string, string>): Record<string, string> {
+  const clipped: Record<string, string> = {};
+  for (const key of Object.keys(constraints)) clipped[clip(key)] = clip(constraints[key]);
+  return clipped;
+}
+
+function detailLength(detail: ValidationDetail): number {
+  let length = detail.path.length;
+  for (const key of Object.keys(detail.constraints)) {
+    length += key.length + detail.constraints[key].length;
   }
-  return false;
-}
-
-// class-transformer keeps its decorator metadata in a storage its public API does not export.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const transformerStorage = require('class-transformer/cjs/storage') as {
-  defaultMetadataStorage: TransformerStorage;
-};
-const typeStorage = transformerStorage.defaultMetadataStorage;
-
-/**
- * True when `plainToInstance(dto, flatBody)` amounts to `new dto()` plus copying the body's keys:
- * no `@Expose`/`@Exclude`, and no `@Type`/`@Transform` on a validated property (with whitelist on,
- * other properties are stripped or refused whatever their value).
- */
-function transformIsPlainCopy(dto: Constructor, settings: ValidatorOptions): boolean {
-  if (settings.whitelist !== true || typeStorage.getStrategy(dto) !== 'none') return false;
-  if (typeStorage.getExposedMetadatas(dto).length > 0) return false;
-  if (typeStorage.getExcludedMetadatas(dto).length > 0) return false;
-  const validated = getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false);
-  return validated.every(
-    ({ propertyName }) =>
-      typeStorage.findTypeMetadata(dto, propertyName) === undefined &&
-      typeStorage.findTransformMetadatas(dto, propertyName, TransformationType.PLAIN_TO_CLASS)
-        .length === 0,
-  );
-}
-
-/** What plainToInstance does for a flat body and a DTO without transformer metadata, minus its overhead. */
-function flatCopier(type: ClassConstructor<object>): (body: Record<string, unknown>) => object {
-  // Like class-transformer, never overwrite methods or getter-only properties of the DTO.
-  const prototype = type.prototype as object;
-  const readOnly = new Set(
-    Object.getOwnPropertyNames(prototype).filter(
-      (key) => Object.getOwnPropertyDescriptor(prototype, key)?.set === undefined,
-    ),
-  );
-  return (body) => {
-    const instance = new type() as Record<string, unknown>;
-    for (const key of Object.keys(body)) {
-      if (readOnly.has(key) || instance[key] instanceof Function) continue;
-      instance[key] = body[key];
-    }
-    return instance;
-  };
-}
-
-/** Classes a nested property can hold, from its `@Type`; undefined when they cannot be known. */
-function nestedTypes(target: Constructor, propertyName: string): Constructor[] | undefined {
-  const metadata = typeStorage.findTypeMetadata(target, propertyName);
-  if (metadata === undefined) return undefined;
-  const subTypes = metadata.options.discriminator?.subTypes;
-  if (subTypes !== undefined) return subTypes.map((subType) => subType.value as Constructor);
-  try {
-    const type = (metadata.typeFunction as () => unknown)();
-    return typeof type === 'function' ? [type as Constructor] : undefined;
-  } catch {
-    // A type function that needs its transform-time arguments: we cannot plan, stay async.
-    return undefined;
-  }
+  return length;
 }

@@ -3,4 +3,9 @@
  * Kept out of the main entry so that only apps that use it load ioredis (an optional peer).
  */
 export { RedisAdapter } from './redis-adapter';
-export type { RedisAdapterOptions, RedisAdapterStats, ReplayBufferOptions } from './redis-adapter';
+export type {
+  HistoryOptions,
+  RedisAdapterOptions,
+  RedisAdapterStats,
+  ReplayBufferOptions,
+} from './redis-adapter';

@@ -1,50 +1,48 @@
 import type { AdapterChannel } from '../gateway/adapter';
+import type { RedisAdapterStats } from './redis-adapter-stats';
 
-/** What an outage report reads from its link: the gateway, the buffer limits and the replay count. */
-export interface OutageContext {
-  readonly channel: AdapterChannel;
-  readonly maxFrames: number;
-  readonly maxAgeMs: number;
-  replayed(): number;
-}
+/** Why a gateway's link to Redis is in trouble. */
+export type OutageCause = 'unreachable' | 'stalled' | 'overflow';
+
+const CAUSES: Record<OutageCause, string> = {
+  unreachable: 'Redis is unreachable',
+  stalled: 'Redis has not answered for 2 s',
+  overflow: 'broadcasts are emitted faster than Redis takes them',
+};
 
 /**
- * One stretch of time during which a gateway could not reach Redis: one warn when it is known
- * to have started, one info with the counts when it ends. A link opens inside a silent report,
- * so broadcasts emitted before the first connection are counted too; connecting normally logs nothing.
+ * One stretch of time during which a gateway could not hand its broadcasts to Redis (down,
+ * stalled, or not keeping up): one warn when it starts, one info with the counts when it ends.
  */
 export class OutageReport {
-  /** Broadcasts emitted while Redis was unreachable. */
-  buffered = 0;
-  /** Broadcasts that left the replay buffer before Redis could take them. */
-  dropped = 0;
   private readonly since = Date.now();
-  private readonly replayedBefore: number;
-  private warned = false;
+  private readonly before: RedisAdapterStats;
 
-  constructor(private readonly context: OutageContext) {
-    this.replayedBefore = context.replayed();
-  }
-
-  warn(error: Error | undefined): void {
-    if (this.warned) return;
-    this.warned = true;
-    const { channel, maxFrames, maxAgeMs } = this.context;
+  constructor(
+    private readonly channel: AdapterChannel,
+    private readonly stats: RedisAdapterStats,
+    cause: OutageCause,
+    error: Error | undefined,
+    queue: { maxFrames: number; maxAgeMs: number },
+  ) {
+    this.before = { ...stats };
     channel.log.warn(
-      { err: error, path: channel.path },
-      `RedisAdapter: Redis is unreachable for gateway "${channel.path}": local delivery goes on; broadcasts to other processes wait in the replay buffer (${maxFrames} frames / ${maxAgeMs} ms) until it is back`,
+      { err: error, path: channel.path, cause },
+      `RedisAdapter: ${CAUSES[cause]} for gateway "${channel.path}": local delivery goes on; broadcasts to other processes wait in a bounded queue (${queue.maxFrames} frames / ${queue.maxAgeMs} ms) and frames missed here are read from Redis when it answers`,
     );
   }
 
   end(now: number): void {
-    if (!this.warned) return;
-    const { channel } = this.context;
+    const { channel, stats, before } = this;
     const durationMs = now - this.since;
-    const replayed = this.context.replayed() - this.replayedBefore;
-    const counts = { buffered: this.buffered, replayed, dropped: this.dropped };
+    const counts = {
+      published: stats.published - before.published,
+      replayed: stats.replayed - before.replayed,
+      dropped: stats.dropped - before.dropped,
+    };
     channel.log.info(
       { path: channel.path, durationMs, ...counts },
-      `RedisAdapter: Redis is reachable again for gateway "${channel.path}" after ${durationMs} ms: ${counts.buffered} broadcasts were emitted meanwhile, ${replayed} frames replayed, ${counts.dropped} dropped`,
+      `RedisAdapter: Redis takes broadcasts again for gateway "${channel.path}" after ${durationMs} ms: ${counts.published} frames published, ${counts.replayed} read from history, ${counts.dropped} dropped`,
     );
   }
 }

@@ -1,49 +1,51 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { AdapterChannel, AdapterLink, Broadcast } from '../gateway/adapter';
-import { OutageReport } from './outage-report';
-import { ReplayBuffer } from './replay-buffer';
-import { decodeMessage, encodeControl, encodeData, type ReplayRequestHeader } from './redis-wire';
-import { InboundStreams } from './inbound-streams';
+import { channelKeys, type ChannelKeys } from './channel-keys';
+import { ChannelReader } from './channel-reader';
+import { Outbox, type OutboxBounds } from './outbox';
+import { OutageReport, type OutageCause } from './outage-report';
+import type { HistoryBounds, PublishingClient } from './publish-script';
 import type { RedisAdapterStats } from './redis-adapter-stats';
+import { encodeFrame } from './redis-wire';
+import type { Subscriptions } from './subscriptions';
 
 /** What a link needs from its adapter. */
 export interface LinkContext {
-  readonly pub: Redis;
-  readonly sub: Redis;
-  /** The Redis channel: prefix and gateway path. */
-  readonly name: string;
-  readonly maxFrames: number;
-  readonly maxAgeMs: number;
+  readonly pub: PublishingClient;
+  readonly sub: { readonly status: string };
+  readonly subscriptions: Subscriptions;
+  readonly prefix: string;
+  readonly sharded: boolean;
+  readonly queue: OutboxBounds;
+  readonly history: HistoryBounds;
   readonly stats: RedisAdapterStats;
-  detach(link: RedisLink): Promise<void>;
+  malformed(channel: AdapterChannel, keys: ChannelKeys, message: string): void;
+  detach(link: RedisLink): void;
 }
 
-/** Heartbeat (head announcement), replay retries and buffer expiry all run on this period. */
+/** Health checks, expiry of waiting frames and the outage report run on this period. */
 const TICK_MS = 500;
-/** Frames handed to ioredis but not acknowledged yet; past this, frames wait in the replay buffer. */
-export const MAX_UNCONFIRMED = 1000;
-
-const noop = (): void => {};
+/** An unanswered publish this old means Redis stalls. */
+export const STALL_MS = 2000;
+/** A client not ready this long is an outage even before it reported an error. */
+const DOWN_MS = 1000;
 
 /**
- * One gateway route's link to Redis. Frames carry the link id and a sequence number; receivers
- * drop duplicates, hold frames after a gap and ask the sender to publish the missing ones again
- * from its replay buffer. Heads (the last sequence number) are announced every tick and whenever
- * a link (re)subscribes, so a gap is found even when the sender has gone quiet.
+ * One gateway route's link to Redis. An emit is published on the gateway-wide channel, or on
+ * each target room's channel; the link listens to the gateway-wide channel and to the channels
+ * of the rooms this process has members in.
  */
 export class RedisLink implements AdapterLink {
   readonly id = randomBytes(9).toString('base64url');
-  private readonly since = Date.now();
-  private readonly buffer: ReplayBuffer;
-  private readonly inbound: InboundStreams;
+  private readonly everyone: ChannelKeys;
+  private readonly readers = new Map<string | undefined, ChannelReader>();
+  private readonly outbox: Outbox;
   private readonly timer: NodeJS.Timeout;
   private seq = 0;
-  private nextToSend = 1;
-  private confirmed = 0;
-  private subscribed = false;
-  private queryOwed = false;
+  private epochs = 0;
   private closed = false;
+  private downSince: number | undefined;
+  private healthySince: number | undefined;
   private outage: OutageReport | undefined;
   private lastError: Error | undefined;
 
@@ -51,174 +53,157 @@ export class RedisLink implements AdapterLink {
     private readonly channel: AdapterChannel,
     private readonly context: LinkContext,
   ) {
-    this.buffer = new ReplayBuffer(context.maxFrames, context.maxAgeMs);
-    this.outage = this.startOutage();
-    this.inbound = new InboundStreams({
-      id: this.id,
-      since: this.since,
-      channel,
-      stats: context.stats,
-      maxAgeMs: context.maxAgeMs,
-      canSend: () => this.canSend(),
-      sendControl: (message) => this.sendControl(message),
+    this.everyone = channelKeys(context.prefix, channel.path);
+    this.outbox = new Outbox({
+      client: context.pub,
+      bounds: context.queue,
+      history: context.history,
+      sharded: context.sharded,
+      epochCandidate: () => `${this.id}.${++this.epochs}`,
+      published: () => {
+        context.stats.published++;
+        if (this.outage !== undefined) this.check(Date.now());
+      },
+      dropped: (count) => this.dropped(count, 'overflow'),
     });
-    if (context.sub.status === 'ready') this.subscribe();
+    this.listen(undefined);
     this.timer = setInterval(() => this.tick(), TICK_MS);
     this.timer.unref();
   }
 
   publish(broadcast: Broadcast): void {
-    const at = Date.now();
-    const seq = ++this.seq;
-    this.buffer.push({ seq, at, message: encodeData(this.id, seq, at, broadcast) });
-    this.trim(at);
-    if (!this.canSendData()) {
-      if (this.outage !== undefined) this.outage.buffered++;
-      return;
+    const message = encodeFrame(this.id, ++this.seq, broadcast);
+    const now = Date.now();
+    if (broadcast.rooms.length === 0) this.outbox.push(this.everyone, message, now);
+    else {
+      for (const room of new Set(broadcast.rooms)) {
+        this.outbox.push(channelKeys(this.context.prefix, this.channel.path, room), message, now);
+      }
     }
-    this.flush();
+  }
+
+  roomAdded(room: string): void {
+    if (!this.closed) this.listen(room);
+  }
+
+  roomRemoved(room: string): void {
+    const reader = this.readers.get(room);
+    if (reader === undefined) return;
+    this.readers.delete(room);
+    reader.close();
+    void this.context.subscriptions.remove(reader);
+  }
+
+  /** Resolves once every channel this link listens to is subscribed and caught up. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.readers.values()].map((reader) => reader.started));
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
-    await this.context.detach(this);
+    const readers = [...this.readers.values()];
+    this.readers.clear();
+    for (const reader of readers) reader.close();
+    this.context.detach(this);
+    await Promise.all(readers.map((reader) => this.context.subscriptions.remove(reader)));
   }
 
   onPubReady(): void {
-    // Frames in flight when the connection died may be lost: send them again (receivers dedupe).
-    this.nextToSend = Math.max(this.confirmed + 1, this.buffer.oldestSeq ?? this.seq + 1);
-    this.sync();
+    this.outbox.pump();
+    for (const reader of this.readers.values()) if (reader.stale) void reader.resync();
+    this.check(Date.now());
   }
 
   onSubReady(): void {
-    this.subscribe();
+    this.check(Date.now());
   }
 
   onDown(): void {
-    if (this.context.sub.status !== 'ready') this.subscribed = false;
-    this.outage ??= this.startOutage();
-    this.outage.warn(this.lastError);
+    this.check(Date.now());
   }
 
   onError(error: Error): void {
     this.lastError = error;
     this.channel.log.debug({ err: error }, 'RedisAdapter: client error');
-    // At start Redis may refuse us before any connection existed to 'close'.
-    if (!this.subscribed || !this.canSend()) this.onDown();
+    if (this.context.pub.status !== 'ready' || this.context.sub.status !== 'ready') {
+      this.begin('unreachable');
+    }
   }
 
-  onMessage(raw: string): void {
-    const message = decodeMessage(raw);
-    if (message === undefined || message.header.s === this.id) return;
-    const { header } = message;
-    if (header.t === 'h' && header.q === 1) this.sendHead(false);
-    if (header.t === 'r' && header.to === this.id) this.serveReplay(header);
-    this.inbound.receive(header, message.body);
-  }
-
-  private subscribe(): void {
-    this.context.sub.subscribe(this.context.name).then(() => {
-      if (this.closed) return;
-      this.subscribed = true;
-      this.queryOwed = true;
-      this.sync();
-    }, noop); // the connection dropped meanwhile: the next 'ready' subscribes again
-  }
-
-  /** Redis is reachable again (or for the first time): send what waited, announce, ask peers. */
-  private sync(): void {
-    if (!this.canSend()) return;
-    this.flush();
-    this.sendHead(this.subscribed && this.queryOwed);
-    if (!this.subscribed) return;
-    const now = Date.now();
-    this.inbound.resume(now);
-    this.outage?.end(now);
-    this.outage = undefined;
-  }
-
-  private startOutage(): OutageReport {
-    const { maxFrames, maxAgeMs, stats } = this.context;
-    return new OutageReport({
+  private listen(room: string | undefined): void {
+    const keys =
+      room === undefined
+        ? this.everyone
+        : channelKeys(this.context.prefix, this.channel.path, room);
+    const { stats, malformed } = this.context;
+    const reader = new ChannelReader(keys, {
+      id: this.id,
+      client: this.context.pub,
       channel: this.channel,
-      maxFrames,
-      maxAgeMs,
-      replayed: () => stats.replayed,
+      received: (fromHistory) => {
+        stats.received++;
+        if (fromHistory) stats.replayed++;
+      },
+      lost: (lostKeys, count) => this.lost(lostKeys, count),
+      malformed: (badKeys, message) => malformed(this.channel, badKeys, message),
     });
+    this.readers.set(room, reader);
+    reader.start(this.context.subscriptions.add(reader));
   }
 
-  private canSend(): boolean {
-    return !this.closed && this.context.pub.status === 'ready';
-  }
-
-  private canSendData(): boolean {
-    return this.canSend() && this.nextToSend - 1 - this.confirmed < MAX_UNCONFIRMED;
-  }
-
-  private flush(): void {
-    while (this.nextToSend <= this.seq && this.canSendData()) this.send(this.nextToSend);
-  }
-
-  /**
-   * Sends one frame. While an outage report is open (Redis just came back, or never answered
-   * yet) frames come out of the replay buffer: `replayed`; otherwise `published`.
-   */
-  private send(seq: number): void {
-    this.nextToSend = seq + 1;
-    this.context.stats[this.outage === undefined ? 'published' : 'replayed']++;
-    this.context.pub.publish(this.context.name, this.buffer.get(seq)!.message).then(() => {
-      this.confirmed = Math.max(this.confirmed, seq);
-      this.flush();
-    }, noop); // lost with the connection: sent again from `confirmed` on 'ready'
-  }
-
-  private sendControl(message: string): void {
-    this.context.pub.publish(this.context.name, message).catch(noop);
-  }
-
-  private sendHead(query: boolean): void {
-    if (!this.canSend()) return;
-    if (query) this.queryOwed = false;
-    this.sendControl(
-      encodeControl({ t: 'h', s: this.id, n: this.nextToSend - 1, q: query ? 1 : 0 }),
+  private lost(keys: ChannelKeys, count: number): void {
+    this.context.stats.dropped += count;
+    this.channel.log.warn(
+      { path: this.channel.path, channel: keys.channel, lost: count },
+      `RedisAdapter: ${count} broadcasts on ${keys.channel} were gone from its history (${this.context.history.maxFrames} frames / ${this.context.history.ttlMs} ms) before this process could read them`,
     );
   }
 
-  /** Drops expired frames; those never sent count as dropped. */
-  private trim(now: number): void {
-    this.buffer.expire(now);
-    const oldest = this.buffer.oldestSeq ?? this.seq + 1;
-    if (oldest <= this.nextToSend) return;
-    const dropped = oldest - this.nextToSend;
-    this.context.stats.dropped += dropped;
-    if (this.outage !== undefined) this.outage.dropped += dropped;
-    this.nextToSend = oldest;
+  private dropped(count: number, cause: OutageCause): void {
+    this.begin(cause); // first, so the report counts this drop too
+    this.context.stats.dropped += count;
   }
 
-  private serveReplay(request: ReplayRequestHeader): void {
-    if (!this.canSend()) return; // the requester asks again
-    this.flush();
-    const end = this.nextToSend - 1;
-    const oldest = this.buffer.oldestSeq ?? end + 1;
-    const start =
-      request.a > 0
-        ? Math.min(this.buffer.firstSeqSince(request.a) ?? end + 1, end + 1)
-        : Math.max(request.n, oldest);
-    this.sendControl(encodeControl({ t: 'p', s: this.id, to: request.s, n: start }));
-    for (let seq = start; seq <= end; seq++) {
-      this.context.stats.replayed++;
-      this.sendControl(this.buffer.get(seq)!.message);
+  private begin(cause: OutageCause): void {
+    if (this.outage !== undefined || this.closed) return;
+    this.healthySince = undefined; // it ends once what was emitted before the next healthy check went out
+    this.outage = new OutageReport(
+      this.channel,
+      this.context.stats,
+      cause,
+      this.lastError,
+      this.context.queue,
+    );
+  }
+
+  /**
+   * Opens the outage report when Redis is down or stalls; closes it once Redis answered every
+   * frame emitted before it was healthy again (they all went out, or were dropped and counted).
+   */
+  private check(now: number): void {
+    const { pub, sub } = this.context;
+    const up = pub.status === 'ready' && sub.status === 'ready';
+    if (up) this.downSince = undefined;
+    else this.downSince ??= now;
+    const stalled = this.outbox.stalledFor(now) >= STALL_MS;
+    if (!up || stalled) this.healthySince = undefined;
+    else this.healthySince ??= now;
+    if (!up && now - this.downSince! >= DOWN_MS) this.begin('unreachable');
+    else if (stalled) this.begin('stalled');
+    else if (this.outage !== undefined && this.healthySince !== undefined) {
+      const oldest = this.outbox.oldestUnanswered();
+      if (oldest !== undefined && oldest < this.healthySince) return;
+      this.outage.end(now);
+      this.outage = undefined;
     }
   }
 
   private tick(): void {
     const now = Date.now();
-    this.trim(now);
-    if (!this.canSend()) return;
-    this.flush();
-    this.sendHead(false);
-    if (this.subscribed) this.inbound.tick(now);
+    this.outbox.expire(now);
+    this.outbox.pump();
+    this.check(now);
   }
 }

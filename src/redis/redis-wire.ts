@@ -1,22 +1,15 @@
 import type { Broadcast } from '../gateway/adapter';
 
 /**
- * What travels on a gateway's Redis channel: one JSON header line, then (for data) the frame
- * exactly as the sender encoded it, so a frame is serialized once per emit and never re-escaped.
+ * What travels on a channel and is kept in its history: a first line `<epoch> <offset>` written
+ * by Redis (the publish script), one JSON header line from the sender, then the frame exactly as
+ * the sender encoded it, so a frame is serialized once per emit and never re-escaped.
  */
-export type WireHeader = DataHeader | HeadHeader | ReplayRequestHeader | ReplayStartHeader;
-
-interface FromSender {
+export interface FrameHeader {
   /** Id of the sending link (one per gateway route per app). */
   readonly s: string;
-  /** A sequence number; its meaning depends on `t`. */
-  readonly n: number;
-}
-
-/** A broadcast: `n` is its sequence number, `a` when it was emitted (ms since epoch). */
-export interface DataHeader extends FromSender {
-  readonly t: 'd';
-  readonly a: number;
+  /** The sender's sequence number: increases with each emit of that link, over all its channels. */
+  readonly q: number;
   readonly r: readonly string[];
   readonly x: readonly string[];
   readonly i: readonly string[];
@@ -24,37 +17,22 @@ export interface DataHeader extends FromSender {
   readonly b: 0 | 1;
 }
 
-/** The sender's last sequence number; `q: 1` asks every peer to announce theirs too. */
-export interface HeadHeader extends FromSender {
-  readonly t: 'h';
-  readonly q: 0 | 1;
-}
-
-/** Asks sender `to` to publish again its frames from `n`, or (when `a` > 0) those emitted since `a`. */
-export interface ReplayRequestHeader extends FromSender {
-  readonly t: 'r';
-  readonly to: string;
-  readonly a: number;
-}
-
-/** Answers a replay request from `to`: the frames from `n` follow; older ones are gone. */
-export interface ReplayStartHeader extends FromSender {
-  readonly t: 'p';
-  readonly to: string;
-}
-
-export interface WireMessage {
-  readonly header: WireHeader;
+/** A frame as read from a channel or its history. */
+export interface ChannelFrame {
+  /** Which incarnation of the channel's counter assigned `offset` (a new one after Redis lost it). */
+  readonly epoch: string;
+  /** Position on the channel, assigned by Redis: 1, 2, 3… within an epoch. */
+  readonly offset: number;
+  readonly header: FrameHeader;
   readonly body: string;
 }
 
-export function encodeData(sender: string, seq: number, at: number, broadcast: Broadcast): string {
+/** The sender's part of a channel message; Redis prepends the epoch and offset line. */
+export function encodeFrame(sender: string, seq: number, broadcast: Broadcast): string {
   const binary = typeof broadcast.payload !== 'string';
-  const header: DataHeader = {
-    t: 'd',
+  const header: FrameHeader = {
     s: sender,
-    n: seq,
-    a: at,
+    q: seq,
     r: broadcast.rooms,
     x: broadcast.exceptRooms,
     i: broadcast.exceptIds,
@@ -64,31 +42,55 @@ export function encodeData(sender: string, seq: number, at: number, broadcast: B
   return `${JSON.stringify(header)}\n${body}`;
 }
 
-export function encodeControl(
-  header: HeadHeader | ReplayRequestHeader | ReplayStartHeader,
-): string {
-  return `${JSON.stringify(header)}\n`;
-}
-
-/** Reads a channel message; anything that is not ours (another tool on the channel) gives undefined. */
-export function decodeMessage(message: string): WireMessage | undefined {
-  const end = message.indexOf('\n');
-  if (end < 0) return undefined;
-  let header: WireHeader;
+/** Reads a channel message; anything not in this format (another app, an older version) gives undefined. */
+export function decodeFrame(message: string): ChannelFrame | undefined {
+  const first = message.indexOf('\n');
+  const second = first < 0 ? -1 : message.indexOf('\n', first + 1);
+  if (second < 0) return undefined;
+  const [epoch, offsetText, extra] = message.slice(0, first).split(' ');
+  const offset = Number(offsetText);
+  if (!epoch || extra !== undefined || !Number.isSafeInteger(offset) || offset < 1)
+    return undefined;
+  let header: FrameHeader;
   try {
-    header = JSON.parse(message.slice(0, end));
+    header = JSON.parse(message.slice(first + 1, second));
   } catch {
     return undefined;
   }
-  if (typeof header?.s !== 'string' || !Number.isInteger(header.n)) return undefined;
-  return { header, body: message.slice(end + 1) };
+  if (!isHeader(header)) return undefined;
+  return { epoch, offset, header, body: message.slice(second + 1) };
 }
 
-export function toBroadcast(header: DataHeader, body: string): Broadcast {
+function isHeader(header: FrameHeader): boolean {
+  return (
+    typeof header?.s === 'string' &&
+    Number.isSafeInteger(header.q) &&
+    isStrings(header.r) &&
+    isStrings(header.x) &&
+    isStrings(header.i)
+  );
+}
+
+function isStrings(value: unknown): boolean {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+/**
+ * The broadcast as a process subscribed to `room`'s channel delivers it. An emit to several rooms
+ * is published on each room's channel; the copy on room i skips members of the rooms listed before
+ * it, so a connection in two of the rooms gets the frame once, from the first room it is in.
+ */
+export function toBroadcast(frame: ChannelFrame, room: string | undefined): Broadcast {
+  const { header, body } = frame;
+  const payload = header.b === 1 ? Buffer.from(body, 'base64') : body;
+  if (room === undefined) {
+    return { payload, rooms: header.r, exceptRooms: header.x, exceptIds: header.i };
+  }
+  const earlier = header.r.slice(0, Math.max(0, header.r.indexOf(room)));
   return {
-    payload: header.b === 1 ? Buffer.from(body, 'base64') : body,
-    rooms: header.r,
-    exceptRooms: header.x,
+    payload,
+    rooms: [room],
+    exceptRooms: earlier.length === 0 ? header.x : [...header.x, ...earlier],
     exceptIds: header.i,
   };
 }

@@ -33,6 +33,11 @@ export function addDrainHook(fastify: FastifyInstance, hook: DrainHook): void {
   hooks.push(hook);
 }
 
+/** True when the websocket plugin registered on `fastify` (or above it) takes drain hooks. */
+export function hasDrainHooks(fastify: FastifyInstance): boolean {
+  return fastify.hasDecorator(kDrainHooks as unknown as string);
+}
+
 /** Awaits every hook; failures are logged so one bad hook never blocks the close. */
 export async function runDrainHooks(instance: FastifyInstance, hooks: DrainHook[]): Promise<void> {
   await Promise.all(

@@ -6,7 +6,7 @@
  * websocket handler with `(socket, request)`. Read top to bottom: options, upgrade dispatch,
  * routes, close.
  */
-import { ServerResponse, type IncomingMessage, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type {
   FastifyBaseLogger,
@@ -22,22 +22,13 @@ import fp from 'fastify-plugin';
 import { WebSocket, WebSocketServer, createWebSocketStream } from 'ws';
 import { decorateDrainHooks, runDrainHooks } from './drain-hooks';
 import { createInjectWS } from './inject-ws';
+import { isUpgrade, listenForUpgrades, takeUpgrade } from './upgrade-dispatch';
 import type { WebsocketHandler, WebsocketPluginOptions } from './types';
 
 export type * from './types';
-export { addDrainHook } from './drain-hooks';
+export { addDrainHook, hasDrainHooks } from './drain-hooks';
+export { upgradeStartedAt } from './upgrade-dispatch';
 export { createWebSocketStream };
-
-const kUpgradeSocket = Symbol('fastify-ws-gateway.upgradeSocket');
-const kUpgradeHead = Symbol('fastify-ws-gateway.upgradeHead');
-
-/** The raw request of an upgrade while it travels through Fastify's router. */
-interface UpgradeRequest extends IncomingMessage {
-  [kUpgradeSocket]?: Duplex;
-  [kUpgradeHead]?: Buffer;
-}
-
-type PreClose = NonNullable<WebsocketPluginOptions['preClose']>;
 
 function fastifyWebsocketPlugin(
   fastify: FastifyInstance,
@@ -79,28 +70,14 @@ function fastifyWebsocketPlugin(
 
   // ---- upgrade dispatch ------------------------------------------------------------------
 
-  function onUpgrade(rawRequest: UpgradeRequest, socket: Duplex, head: Buffer): void {
-    // Node stops guarding the socket before 'upgrade'; a reset during async hooks must not crash.
-    socket.on('error', destroySocket);
-    rawRequest[kUpgradeSocket] = socket;
-    rawRequest[kUpgradeHead] = head;
-    const rawResponse = new ServerResponse(rawRequest);
-    rawResponse.assignSocket(socket as never);
-    fastify.routing(rawRequest, rawResponse);
-  }
-  listenServer.on('upgrade', onUpgrade);
+  const stopListening = listenForUpgrades(listenServer, fastify);
   const injectWS = createInjectWS((req, socket, head) =>
     listenServer.emit('upgrade', req, socket, head),
   );
   fastify.decorate('injectWS', injectWS as FastifyInstance['injectWS']);
 
   fastify.addHook('onRequest', (request, _reply, done) => {
-    request.ws = (request.raw as UpgradeRequest)[kUpgradeSocket] !== undefined;
-    done();
-  });
-  // A hook or the 404 handler answered an upgrade with plain HTTP: the socket is done.
-  fastify.addHook('onResponse', (request, _reply, done) => {
-    if (request.ws) (request.raw as UpgradeRequest)[kUpgradeSocket]!.destroy();
+    request.ws = isUpgrade(request.raw);
     done();
   });
 
@@ -112,12 +89,8 @@ function fastifyWebsocketPlugin(
     wsHandler: WebsocketHandler,
   ): void {
     reply.hijack();
-    const raw = request.raw as UpgradeRequest;
-    const socket = raw[kUpgradeSocket] as Duplex;
-    const head = raw[kUpgradeHead] as Buffer;
-    raw[kUpgradeHead] = undefined;
-    // ws guards the socket's errors itself from here on.
-    socket.removeListener('error', destroySocket);
+    const raw = request.raw;
+    const { socket, head } = takeUpgrade(raw, reply.raw);
     wss.handleUpgrade(raw, socket, head, (ws) => {
       releaseUpgrade(socket, reply);
       wss.emit('connection', ws, raw);
@@ -181,7 +154,7 @@ function fastifyWebsocketPlugin(
 
     // Every route is wrapped so an upgrade to an HTTP-only route is accepted, then closed.
     routeOptions.handler = function (this: FastifyInstance, request, reply) {
-      if ((request.raw as UpgradeRequest)[kUpgradeSocket] === undefined) {
+      if (!isUpgrade(request.raw)) {
         return httpHandler.call(this, request, reply);
       }
       upgrade(this, request, reply, wsHandler);
@@ -190,14 +163,14 @@ function fastifyWebsocketPlugin(
 
   // ---- close -----------------------------------------------------------------------------
 
-  fastify.addHook('preClose', function (this: FastifyInstance, done: HookHandlerDoneFunction) {
-    void runDrainHooks(this, drainHooks).then(() => {
-      if (userPreClose) callPreClose(this, userPreClose, done);
-      else closeClients(done);
-    });
+  // Fastify's own hook runner calls each in turn: first the work layered on the plugin
+  // finishes (drain hooks), then the user's preClose, written in either style, or ours.
+  fastify.addHook('preClose', function drainBeforeClose(this: FastifyInstance) {
+    return runDrainHooks(this, drainHooks);
   });
+  fastify.addHook('preClose', userPreClose ?? closeClients);
   fastify.addHook('onClose', (_instance, done) => {
-    listenServer.removeListener('upgrade', onUpgrade);
+    stopListening();
     done();
   });
 
@@ -205,7 +178,7 @@ function fastifyWebsocketPlugin(
   function closeClients(done: HookHandlerDoneFunction): void {
     // clientTracking: false leaves ws without a client set; those sockets are the user's.
     wss.clients?.forEach((client) => client.close(1001));
-    listenServer.removeListener('upgrade', onUpgrade);
+    stopListening();
     wss.close();
     done();
   }
@@ -213,16 +186,23 @@ function fastifyWebsocketPlugin(
   next();
 }
 
-/** The default errorHandler; built apart so its closure holds only the logger and socket. */
+/**
+ * The default errorHandler; built apart so its closure holds only the logger and socket. A
+ * protocol error is the client's doing (oversize frame, invalid UTF-8, bad opcode): info, not
+ * error, so a client cannot flood the error log; ws closes the socket after the first one.
+ */
 function logAndTerminate(log: FastifyBaseLogger, ws: WebSocket): (error: Error) => void {
   return (error) => {
-    log.error(error);
+    if (isProtocolError(error)) log.info({ err: error }, 'websocket client protocol error');
+    else log.error(error);
     ws.terminate();
   };
 }
 
-function destroySocket(this: Duplex): void {
-  this.destroy();
+/** ws marks the errors a peer causes with a `WS_ERR_*` code. */
+function isProtocolError(error: Error): boolean {
+  const { code } = error as { code?: unknown };
+  return typeof code === 'string' && code.startsWith('WS_ERR_');
 }
 
 /**
@@ -243,31 +223,6 @@ function closeUnhandled(this: FastifyInstance, socket: WebSocket, request: Fasti
     'closed incoming websocket connection for path with no websocket handler',
   );
   socket.close();
-}
-
-/** Calls the user's preClose in the style it was written in, as Fastify's own hook runner. */
-function callPreClose(
-  instance: FastifyInstance,
-  preClose: PreClose,
-  done: HookHandlerDoneFunction,
-): void {
-  try {
-    if (preClose.length === 1) {
-      (preClose as (this: FastifyInstance, done: HookHandlerDoneFunction) => void).call(
-        instance,
-        done,
-      );
-      return;
-    }
-    const result = (preClose as (this: FastifyInstance) => unknown).call(instance);
-    if (result && typeof (result as Promise<void>).then === 'function') {
-      (result as Promise<void>).then(() => done(), done);
-    } else {
-      done();
-    }
-  } catch (error) {
-    done(error as Error);
-  }
 }
 
 /**

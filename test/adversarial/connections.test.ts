@@ -121,7 +121,10 @@ describe('connections', () => {
         keys: ['name'],
       });
       await harness.expectPolitePrompt();
-      recordFigures(expect.getState().testPath!, { frames: 1 });
+      recordFigures(expect.getState().testPath!, {
+        frames: 1,
+        tried: ['__proto__/constructor/prototype keys in a body'],
+      });
     },
   );
 
@@ -132,6 +135,9 @@ describe('connections', () => {
     expect(answer.event === 'save' || errorCode(answer) === 'bad_frame').toBe(true);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     await harness.expectPolitePrompt();
-    recordFigures(expect.getState().testPath!, { frames: 1 });
+    recordFigures(expect.getState().testPath!, {
+      frames: 1,
+      tried: ['a __proto__ key on the envelope'],
+    });
   });
 });

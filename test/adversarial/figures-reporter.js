@@ -25,23 +25,28 @@ class FiguresReporter {
     const cases = files.reduce((sum, file) => sum + file.numPassingTests + file.numFailingTests, 0);
     let frames = 0;
     let heapGrowthBytes = 0;
+    const tried = new Set();
     if (existsSync(FIGURES_DIR)) {
-      for (const name of readdirSync(FIGURES_DIR)) {
+      for (const name of readdirSync(FIGURES_DIR).sort()) {
         const figures = JSON.parse(readFileSync(join(FIGURES_DIR, name), 'utf8'));
         frames += figures.frames;
         heapGrowthBytes = Math.max(heapGrowthBytes, figures.heapGrowthBytes);
+        for (const attack of figures.tried ?? []) tried.add(attack);
       }
     }
     const summary = {
       cases,
       frames,
       heapGrowthMiB: Number((heapGrowthBytes / 2 ** 20).toFixed(1)),
+      tried: [...tried],
     };
     mkdirSync(ARTIFACTS, { recursive: true });
     writeFileSync(join(ARTIFACTS, 'adversarial-figures.json'), JSON.stringify(summary, null, 2));
     process.stdout.write(
       `\nAdversarial suite: ${cases} cases, ${frames.toLocaleString('en-US')} hostile frames tried, ` +
-        `largest heap growth ${summary.heapGrowthMiB} MiB\n`,
+        `largest heap growth ${summary.heapGrowthMiB} MiB` +
+        (tried.size > 0 ? `; tried: ${[...tried].join('; ')}` : '') +
+        '\n',
     );
   }
 }

@@ -48,7 +48,10 @@ describe('hostile frames', () => {
     attacker.send({ event: 'echo', data: 'x'.repeat(SMALL_PAYLOAD) });
     expect((await within(attacker.closed, 5_000, 'close after oversize')).code).toBe(1009);
     await harness.expectPolitePrompt();
-    recordFigures(expect.getState().testPath!, { frames: 1 });
+    recordFigures(expect.getState().testPath!, {
+      frames: 1,
+      tried: ['a frame above the gateway maxPayload'],
+    });
   });
 
   it('a frame over the default 64 KiB closes with 1009, and one just under it is served', async () => {
@@ -62,7 +65,7 @@ describe('hostile frames', () => {
     attacker.send({ event: 'echo', data: 'x'.repeat(65_536) });
     expect((await within(attacker.closed, 5_000, 'close after oversize')).code).toBe(1009);
     await harness.expectPolitePrompt();
-    recordFigures(expect.getState().testPath!, { frames: 2 });
+    recordFigures(expect.getState().testPath!, { frames: 2, tried: ['a frame above 64 KiB'] });
   });
 
   it.each([
@@ -82,7 +85,10 @@ describe('hostile frames', () => {
       // Still open and served.
       expect((await attacker.request('echo', { after: 'deep' })).data).toEqual({ after: 'deep' });
       await harness.expectPolitePrompt();
-      recordFigures(expect.getState().testPath!, { frames: 2 });
+      recordFigures(expect.getState().testPath!, {
+        frames: 2,
+        tried: ['frames nested past maxDepth'],
+      });
     },
   );
 
@@ -95,7 +101,10 @@ describe('hostile frames', () => {
     expect(attacker.frames.some((frame) => frame.event === 'echo')).toBe(false);
     expect((await attacker.request('echo', 'text still works')).data).toBe('text still works');
     await harness.expectPolitePrompt();
-    recordFigures(expect.getState().testPath!, { frames: 2 });
+    recordFigures(expect.getState().testPath!, {
+      frames: 2,
+      tried: ['binary frames on the JSON codec'],
+    });
   });
 
   it('a text frame of invalid UTF-8 is closed by ws with 1007; nobody else is affected', async () => {
@@ -104,7 +113,10 @@ describe('hostile frames', () => {
     await within(raw.ended, 5_000, 'server ends the connection');
     expect(closeCodeIn(raw.received())).toBe(1007);
     await harness.expectPolitePrompt();
-    recordFigures(expect.getState().testPath!, { frames: 1 });
+    recordFigures(expect.getState().testPath!, {
+      frames: 1,
+      tried: ['invalid UTF-8 in a text frame'],
+    });
   });
 
   it('raw protocol garbage after the upgrade never outlives its connection', async () => {
@@ -128,7 +140,10 @@ describe('hostile frames', () => {
       2_000,
       'garbage connections released',
     );
-    recordFigures(expect.getState().testPath!, { frames: raws.length });
+    recordFigures(expect.getState().testPath!, {
+      frames: raws.length,
+      tried: ['raw protocol garbage after the upgrade'],
+    });
   });
 
   it(`${GARBAGE_FRAMES} seeded garbage frames: each gets a documented answer, memory stays bounded`, async () => {
@@ -177,6 +192,10 @@ describe('hostile frames', () => {
     await attacker.close();
     const growth = settledMemory() - before;
     expect(growth).toBeLessThan(32 * MiB);
-    recordFigures(expect.getState().testPath!, { frames: GARBAGE_FRAMES, heapGrowthBytes: growth });
+    recordFigures(expect.getState().testPath!, {
+      frames: GARBAGE_FRAMES,
+      heapGrowthBytes: growth,
+      tried: ['seeded garbage frames'],
+    });
   }, 45_000);
 });

@@ -98,6 +98,9 @@ describe('handlers that never resolve', () => {
     expect(HangGateway.attackerPeak).toBe(MAX_IN_FLIGHT);
     await neighbour.waitFor((f) => f.data === NEIGHBOUR, 2_000, "the neighbour's reply");
     await harness.expectPolitePrompt();
-    recordFigures(expect.getState().testPath!, { frames: SENT + 1 });
+    recordFigures(expect.getState().testPath!, {
+      frames: SENT + 1,
+      tried: ['more slow requests than maxInFlight'],
+    });
   });
 });

@@ -42,6 +42,26 @@ class HeartbeatGateway {
   }
 }
 
+/**
+ * The same ping interval with a pong deadline no scheduler delay reaches: a peer kept here
+ * answered its pings. (With a 100 ms deadline, a busy machine that stalls this process for
+ * 100 ms would cut a healthy peer too, and the test would measure the machine.)
+ */
+@Gateway('/steady', { limits: { pingIntervalMs: PING_INTERVAL_MS, pongTimeoutMs: 30_000 } })
+class SteadyGateway {
+  static readonly closes = new Tally<string>();
+
+  @OnMessage('whoami')
+  whoami(@ConnectedSocket() conn: Connection): string {
+    return conn.id;
+  }
+
+  @OnClose()
+  left(@ConnectedSocket() conn: Connection): void {
+    SteadyGateway.closes.add(conn.id);
+  }
+}
+
 /** `Infinity` is a documented value for the timers: here, never give up on a silent peer. */
 @Gateway('/patient', { limits: { pingIntervalMs: PING_INTERVAL_MS, pongTimeoutMs: Infinity } })
 class PatientGateway {}
@@ -49,7 +69,12 @@ class PatientGateway {}
 describe('liveness', () => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness([StuckConnectGateway, HeartbeatGateway, PatientGateway]);
+    harness = await startHarness([
+      StuckConnectGateway,
+      HeartbeatGateway,
+      PatientGateway,
+      SteadyGateway,
+    ]);
   });
   afterAll(() => harness.close());
 
@@ -69,12 +94,15 @@ describe('liveness', () => {
     expect(elapsed).toBeGreaterThanOrEqual(CONNECT_TIMEOUT_MS - 20);
     expect(elapsed).toBeLessThan(CONNECT_TIMEOUT_MS + 2_000);
     await harness.expectPolitePrompt();
-    recordFigures(expect.getState().testPath!, { frames: 1 });
+    recordFigures(expect.getState().testPath!, {
+      frames: 1,
+      tried: ['an @OnConnect that never settles'],
+    });
   });
 
   it('peers that never answer pings are terminated and @OnClose runs exactly once', async () => {
     const { closes } = HeartbeatGateway;
-    const healthy = await harness.client('/beat'); // ws answers pings by itself
+    const healthy = await harness.client('/steady'); // ws answers pings by itself
     const silent = await harness.client('/beat', { autoPong: false });
     const silentId = (await silent.request('whoami', null)).data as string;
     const healthyId = (await healthy.request('whoami', null)).data as string;
@@ -95,12 +123,23 @@ describe('liveness', () => {
     expect(closes.count(silentId)).toBe(1);
     expect(closes.items).toHaveLength(2);
 
-    // The healthy peer answered every ping meanwhile and is still served.
+    // The healthy peer answered its pings: a new ping goes out only once the last one was
+    // answered, so three pings mean two pongs the server counted. It is still served.
+    await within(
+      (async () => {
+        while (healthy.pings < 3) await new Promise((resolve) => setTimeout(resolve, 10));
+      })(),
+      10_000,
+      'three pings to the healthy peer',
+    );
     expect(healthy.isOpen).toBe(true);
-    expect(closes.count(healthyId)).toBe(0);
+    expect(SteadyGateway.closes.count(healthyId)).toBe(0);
     expect((await healthy.request('whoami', null)).data).toBe(healthyId);
     await harness.expectPolitePrompt();
-    recordFigures(expect.getState().testPath!, { frames: 3 });
+    recordFigures(expect.getState().testPath!, {
+      frames: 3,
+      tried: ['peers that never answer pings'],
+    });
   });
 
   it('pongTimeoutMs: Infinity pings but never terminates a silent peer', async () => {

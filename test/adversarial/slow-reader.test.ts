@@ -80,7 +80,12 @@ describe('a peer that stops reading', () => {
     raw.socket.resume();
     await within(raw.ended, 5_000, 'the raw peer is disconnected');
     expect(NewsGateway.closes.items.filter((close) => close.id === pausedId)).toHaveLength(1);
+    // @OnClose reports the code the server chose, even for the peer that was cut off.
+    expect(NewsGateway.closes.items.map((close) => close.code)).toEqual([1013, 1013]);
 
-    recordFigures(expect.getState().testPath!, { heapGrowthBytes: Math.max(peak, 0) });
+    recordFigures(expect.getState().testPath!, {
+      heapGrowthBytes: Math.max(peak, 0),
+      tried: ['stalled readers of 20 MB of broadcasts'],
+    });
   });
 });

@@ -10,6 +10,7 @@ const TINY: Plan = {
   heap: { connections: 20 },
   connect: { connections: 20, batch: 10 },
   broadcast: { clients: 10, broadcasts: 20, repeats: 1 },
+  latency: { connections: 10, minMs: 20, maxMs: 40, warmupMs: 50, measureMs: 300 },
 };
 
 jest.setTimeout(120000);
@@ -21,6 +22,13 @@ test('measures raw ws and @fastify/websocket with every reply and broadcast veri
   for (const entry of outcome.results) {
     expect(entry.errors).toEqual([]);
     for (const metric of METRICS) {
+      if (metric.key === 'p50' || metric.key === 'p99' || metric.key === 'p999') {
+        // A busy machine makes the generator late: then the round is flagged, not measured.
+        const flagged = entry.flags.some((flag) => flag.startsWith('latency:'));
+        expect(entry.samples[metric.key]).toHaveLength(flagged ? 0 : 1);
+        if (!flagged) expect(entry.samples[metric.key][0]).toBeGreaterThan(0);
+        continue;
+      }
       expect(entry.samples[metric.key]).toHaveLength(1);
       // Heap growth over 20 connections is within GC noise and may even be negative: only
       // check it was measured. Rates and times are always positive.
@@ -44,7 +52,11 @@ test('reports a server that answers with another request id as an error, not a n
     TINY,
   );
 
-  expect(round.errors).toEqual([expect.stringMatching(/^echo: \d+ mismatched and 0 lost replies/)]);
+  expect(round.errors).toEqual([
+    expect.stringMatching(/^echo: \d+ mismatched and 0 lost replies/),
+    expect.stringMatching(/^latency: \d+ mismatched and \d+ lost replies/),
+  ]);
   expect(round.values.echo).toBeUndefined();
+  expect(round.values.p99).toBeUndefined();
   expect(Number.isFinite(round.values.heap)).toBe(true);
 });

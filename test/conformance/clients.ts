@@ -136,3 +136,40 @@ export function recordLogs(level = 'info') {
 export const ERROR_LEVEL = 50;
 export const WARN_LEVEL = 40;
 export const INFO_LEVEL = 30;
+
+/**
+ * Records the server side of every TCP connection `app` accepts from now on, so a test can
+ * wait until each one is closed, then check the server counts none.
+ */
+export function serverSockets(app: FastifyInstance) {
+  const sockets: Socket[] = [];
+  app.server.on('connection', (socket: Socket) => sockets.push(socket));
+  return {
+    count: () => sockets.length,
+    /** Resolves once every recorded server-side socket closed. */
+    allClosed: () =>
+      Promise.all(
+        sockets.map((socket) =>
+          socket.destroyed ? undefined : new Promise((resolve) => socket.once('close', resolve)),
+        ),
+      ),
+    /** The server's own count of open connections. */
+    open: () =>
+      new Promise<number>((resolve, reject) =>
+        app.server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+      ),
+  };
+}
+
+/** Resolves with `app.close()`, or rejects when it has not finished within `ms`. */
+export async function closesWithin(app: FastifyInstance, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`app.close() still pending after ${ms} ms`)), ms);
+  });
+  try {
+    await Promise.race([app.close(), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -15,6 +15,8 @@ interface AdapterUnderTest {
   readonly available: boolean;
   setup(): void;
   process(): GatewayAdapter;
+  /** Resolves once every process listens to what it announced (Redis subscribes asynchronously). */
+  settled(): Promise<void>;
   teardown(): Promise<void>;
 }
 
@@ -25,6 +27,7 @@ const memory = (): AdapterUnderTest => {
     available: true,
     setup: () => (shared = new MemoryAdapter()),
     process: () => shared,
+    settled: async () => undefined,
     teardown: async () => undefined,
   };
 };
@@ -32,6 +35,7 @@ const memory = (): AdapterUnderTest => {
 const redis = (): AdapterUnderTest => {
   let clients: RedisClients;
   let prefix = 0;
+  const adapters: RedisAdapter[] = [];
   return {
     name: 'RedisAdapter (one instance and client pair per process, real redis-server)',
     available: hasRedisServer(),
@@ -40,9 +44,21 @@ const redis = (): AdapterUnderTest => {
       prefix++;
     },
     // A fresh prefix per test keeps tests from hearing each other on the shared server.
-    process: () =>
-      new RedisAdapter({ ...clients.pair(), prefix: `contract-${process.pid}-${prefix}` }),
-    teardown: () => clients.quitAll(),
+    process: () => {
+      const adapter = new RedisAdapter({
+        ...clients.pair(),
+        prefix: `contract-${process.pid}-${prefix}`,
+      });
+      adapters.push(adapter);
+      return adapter;
+    },
+    settled: async () => {
+      await Promise.all(adapters.map((adapter) => adapter.settled()));
+    },
+    teardown: () => {
+      adapters.length = 0;
+      return clients.quitAll();
+    },
   };
 };
 
@@ -68,22 +84,20 @@ describe.each([memory(), redis()])('adapter contract: $name', (subject) => {
   });
 
   maybe(
-    'delivers a broadcast to every other process once, with its payload and recipients intact',
+    'delivers a broadcast to everyone to every other process once, with its payload and exceptions intact',
     async () => {
       const a = open(subject.process());
       const b = open(subject.process());
       const c = open(subject.process());
-      a.link.publish(broadcast('{"event":"said","data":1}', ['r1', 'r2'], ['muted'], ['conn-9']));
+      await subject.settled();
+      a.link.publish(broadcast('{"event":"said","data":1}', [], ['muted'], ['conn-9']));
       a.link.publish(broadcast(Buffer.from([0, 1, 2, 255])));
       await Promise.all([b.channel.waitFor(2), c.channel.waitFor(2)]);
 
       for (const peer of [b.channel, c.channel]) {
-        expect(peer.received[0]).toEqual({
-          payload: '{"event":"said","data":1}',
-          rooms: ['r1', 'r2'],
-          exceptRooms: ['muted'],
-          exceptIds: ['conn-9'],
-        });
+        expect(peer.received[0]).toEqual(
+          broadcast('{"event":"said","data":1}', [], ['muted'], ['conn-9']),
+        );
         expect(Buffer.isBuffer(peer.received[1].payload)).toBe(true);
         expect([...(peer.received[1].payload as Buffer)]).toEqual([0, 1, 2, 255]);
       }
@@ -95,9 +109,37 @@ describe.each([memory(), redis()])('adapter contract: $name', (subject) => {
     },
   );
 
+  maybe(
+    'delivers a room broadcast to the processes with members there, selecting each member once even in several of the rooms',
+    async () => {
+      const a = open(subject.process());
+      const b = open(subject.process());
+      b.link.roomAdded?.('r1');
+      b.link.roomAdded?.('r2');
+      b.link.roomAdded?.('muted');
+      await subject.settled();
+      a.link.publish(broadcast('to both', ['r1', 'r2', 'r1'], ['muted'], ['c5']));
+      a.link.publish(broadcast('barrier'));
+      await b.channel.waitFor((received) => received.some((x) => x.payload === 'barrier'));
+
+      const members = {
+        c1: ['r1'],
+        c2: ['r2'],
+        c3: ['r1', 'r2'],
+        c4: ['r2', 'muted'],
+        c5: ['r1'],
+        c6: ['elsewhere'],
+      };
+      const toBoth = new RecordingChannel('/check');
+      for (const copy of b.channel.received) if (copy.payload === 'to both') toBoth.deliver(copy);
+      expect(toBoth.recipients(members)).toEqual(['c1', 'c2', 'c3']);
+    },
+  );
+
   maybe('never delivers a process its own broadcasts (it delivered them locally)', async () => {
     const a = open(subject.process());
     const b = open(subject.process());
+    await subject.settled();
     a.link.publish(broadcast('mine'));
     await b.channel.waitFor(1);
     b.link.publish(broadcast('theirs'));
@@ -111,6 +153,7 @@ describe.each([memory(), redis()])('adapter contract: $name', (subject) => {
     const a = open(subject.process());
     const b = open(subject.process());
     const c = open(subject.process());
+    await subject.settled();
     for (let i = 0; i < 300; i++) {
       a.link.publish(broadcast(`a${i}`));
       b.link.publish(broadcast(`b${i}`));
@@ -129,6 +172,7 @@ describe.each([memory(), redis()])('adapter contract: $name', (subject) => {
     const newsA = open(first, '/news');
     const chatB = open(second, '/chat');
     const newsB = open(second, '/news');
+    await subject.settled();
     chatA.link.publish(broadcast('chat-1'));
     newsA.link.publish(broadcast('news-1'));
     chatB.link.publish(broadcast('chat-2'));
@@ -150,6 +194,7 @@ describe.each([memory(), redis()])('adapter contract: $name', (subject) => {
     const a = open(subject.process());
     const b = open(subject.process());
     const c = open(subject.process());
+    await subject.settled();
     await b.link.close();
     a.link.publish(broadcast('after-close'));
     await c.channel.waitFor(1);
@@ -174,6 +219,8 @@ describe.each([memory(), redis()])('adapter contract: $name', (subject) => {
     async function connect(instance: FastifyInstance, path: string): Promise<GatewayTestClient> {
       const client = await connectGateway(instance, path);
       sockets.push(client);
+      // Its room is listened to across processes once the adapter settled.
+      await subject.settled();
       return client;
     }
 

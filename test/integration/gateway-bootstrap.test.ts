@@ -15,13 +15,6 @@ class EchoGateway {
   }
 }
 
-@Gateway('/echo')
-class OtherEchoGateway {
-  @OnMessage('echo') echo(body: unknown) {
-    return body;
-  }
-}
-
 @Gateway('/loose')
 class LooseGateway {
   @OnMessage('typed') typed(@MessageBody() body: TextDto) {
@@ -123,14 +116,6 @@ describe('bootstrap', () => {
     app = Fastify();
     await expect(bootstrap(app, EchoGateway as never)).rejects.toMatchObject({
       code: 'FWG_ERR_INVALID_ARGUMENT',
-    });
-  });
-
-  it('rejects two gateways on one path, naming both', async () => {
-    app = Fastify();
-    await expect(bootstrap(app, [EchoGateway, OtherEchoGateway])).rejects.toMatchObject({
-      code: 'FWG_ERR_DUPLICATE_PATH',
-      message: expect.stringMatching(/EchoGateway and OtherEchoGateway both use path "\/echo"/),
     });
   });
 

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Writable } from 'node:stream';
 import { Gateway, OnClose, OnMessage, bootstrap, type GatewayAdapter } from 'fastify-ws-gateway';
+import { WIRE_ERROR_MESSAGES } from '../../src/errors';
 import fastifyWebsocket from 'fastify-ws-gateway/websocket';
 import { TestClient, deferred, listen, until } from './support/ws-client';
 
@@ -53,9 +54,15 @@ describe('graceful shutdown', () => {
     await until(() => started.mock.calls.length === 1);
     const closing = app.close();
     await draining;
-    // Frames arriving during the drain are not handled.
+    // Requests arriving during the drain are not handled: each gets `unavailable`, at once.
     busy.send({ event: 'work', data: 5, id: 2 });
-    // The pongs prove the server read frame 2, and that no close frame went out before them.
+    busy.send({ event: 'work', data: 6 });
+    await expect(busy.reply(2)).resolves.toEqual({
+      event: 'error',
+      data: { code: 'unavailable', message: WIRE_ERROR_MESSAGES.unavailable },
+      id: 2,
+    });
+    // The pongs prove no close frame went out before the in-flight reply.
     await Promise.all([busy.roundTrip(), idle.roundTrip()]);
     expect(started).toHaveBeenCalledTimes(1);
     expect(idle.socket.readyState).toBe(1);

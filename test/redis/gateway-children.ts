@@ -29,6 +29,7 @@ export function compileGatewayProcess(): string {
     ...sourcesUnder(join(ROOT, 'src')),
     join(ROOT, 'test', 'redis', 'gateway-process.ts'),
     join(ROOT, 'test', 'support', 'room-gateway.ts'),
+    join(ROOT, 'test', 'support', 'recording-channel.ts'),
   ];
   for (const file of files) {
     const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {
@@ -103,6 +104,16 @@ export class GatewayChild {
 
   stats() {
     return this.ask({ type: 'stats' }, 'stats').then((reply) => reply.stats);
+  }
+
+  /** What the child's app logged so far. */
+  logs() {
+    return this.ask({ type: 'logs' }, 'logs').then((reply) => reply.logs);
+  }
+
+  /** Resolves once the child's adapter listens to every room its connections are in. */
+  async settled(): Promise<void> {
+    await this.ask({ type: 'settled' }, 'settled');
   }
 
   /** Closes the app; resolves with whether the ioredis clients were still usable afterwards. */

@@ -1,9 +1,11 @@
 import type { Redis } from 'ioredis';
 import { RedisAdapter, type RedisAdapterOptions } from '../../src/redis';
 import type { AdapterLink } from '../../src/gateway/adapter';
+import { channelKeys } from '../../src/redis/channel-keys';
+import { runPublish } from '../../src/redis/publish-script';
 import type { RedisLink } from '../../src/redis/redis-link';
+import { encodeFrame } from '../../src/redis/redis-wire';
 import { broadcast, RecordingChannel } from '../support/recording-channel';
-import { ChannelWatcher } from './channel-watcher';
 import { describeRedis, RedisClients, sharedRedisPort } from './redis-clients';
 
 describe('RedisAdapter options', () => {
@@ -36,9 +38,17 @@ describe('RedisAdapter options', () => {
     [
       'maxAgeMs 0',
       { pub, sub, replayBuffer: { maxAgeMs: 0 } },
-      /replayBuffer.maxAgeMs must be a positive number of ms, got 0/,
+      /replayBuffer.maxAgeMs must be a positive integer, got 0/,
     ],
     ['maxAgeMs NaN', { pub, sub, replayBuffer: { maxAgeMs: NaN } }, /maxAgeMs/],
+    ['maxBytes -1', { pub, sub, replayBuffer: { maxBytes: -1 } }, /replayBuffer.maxBytes/],
+    ['history.maxFrames 0', { pub, sub, history: { maxFrames: 0 } }, /history.maxFrames/],
+    ['history.ttlMs 0.5', { pub, sub, history: { ttlMs: 0.5 } }, /history.ttlMs/],
+    [
+      'a Cluster pub with a plain sub',
+      { pub: Object.assign(client(), { isCluster: true }), sub },
+      /both be Cluster clients, or both plain Redis clients/,
+    ],
   ])('rejects %s with FWG_ERR_INVALID_ARGUMENT naming the option', (_, options, message) => {
     expect(() => new RedisAdapter(options as RedisAdapterOptions)).toThrow(
       expect.objectContaining({
@@ -54,34 +64,38 @@ describe('RedisAdapter options', () => {
       received: 0,
       replayed: 0,
       dropped: 0,
+      malformed: 0,
     });
   });
 });
 
 describeRedis('RedisAdapter on a real Redis', () => {
   let clients: RedisClients;
-  let watcher: ChannelWatcher;
   let test = 0;
   const links: AdapterLink[] = [];
   const prefix = () => `unit-${process.pid}-${test}`;
+  const feed = (room?: string) => channelKeys(prefix(), '/feed', room);
 
   function node(
     options: Partial<RedisAdapterOptions> = {},
     channel = new RecordingChannel('/feed'),
   ) {
-    const adapter = new RedisAdapter({ ...clients.pair(), prefix: prefix(), ...options });
+    const pair = { ...clients.pair(), ...options };
+    const adapter = new RedisAdapter({ ...pair, prefix: prefix() });
     const link = adapter.open(channel) as RedisLink;
     links.push(link);
-    return { adapter, channel, link };
+    return { adapter, channel, link, pub: pair.pub as Redis };
   }
 
-  /** Resolves once `link` announced itself on the channel (it is subscribed and can publish). */
-  const up = (link: RedisLink) => watcher.next((h) => h.s === link.id && h.t === 'h' && h.q === 1);
+  /** Channels with subscribers on the server, of this test's prefix. */
+  async function subscribed(): Promise<string[]> {
+    const names = (await clients.client().pubsub('CHANNELS', `{${prefix()}:*`)) as string[];
+    return names.sort();
+  }
 
-  beforeEach(async () => {
+  beforeEach(() => {
     test++;
     clients = new RedisClients(sharedRedisPort());
-    watcher = await ChannelWatcher.watch(clients.client(), clients.client(), `${prefix()}:/feed`);
   });
 
   afterEach(async () => {
@@ -89,173 +103,240 @@ describeRedis('RedisAdapter on a real Redis', () => {
     await clients.quitAll();
   });
 
-  it('answers a replay request with the frames its buffer still has, in order', async () => {
-    const { adapter, link } = node({ replayBuffer: { maxFrames: 3 } });
-    await up(link);
-    for (let i = 1; i <= 5; i++) link.publish(broadcast(`f${i}`));
-    await watcher.next((h) => h.s === link.id && h.t === 'd' && h.n === 5);
+  it('listens to a room’s channel only while it has a member there, plus one gateway-wide channel', async () => {
+    const { adapter, link } = node();
+    await adapter.settled();
+    expect(await subscribed()).toEqual([feed().channel]);
 
-    let mark = watcher.seen.length;
-    await watcher.control({ t: 'r', s: 'peer-x', to: link.id, n: 1, a: 0 });
-    await watcher.next((h) => h.s === link.id && h.t === 'd' && h.n === 5, 5000, mark);
-    const answer = watcher.seen
-      .slice(mark)
-      .filter((h) => h.s === link.id && (h.t === 'p' || h.t === 'd'));
-    expect(answer.map((h) => `${h.t}${h.n}`)).toEqual(['p3', 'd3', 'd4', 'd5']);
-
-    // By time: "everything since you (peer-y) started"; a start in the future gets nothing.
-    mark = watcher.seen.length;
-    await watcher.control({ t: 'r', s: 'peer-y', to: link.id, n: 0, a: 1 });
-    await watcher.control({ t: 'r', s: 'peer-z', to: link.id, n: 0, a: Date.now() + 60000 });
-    await watcher.next(
-      (h) => h.t === 'p' && h.s === link.id && (h as { to: string }).to === 'peer-z',
-      5000,
-      mark,
+    link.roomAdded('a b');
+    link.roomAdded('c');
+    await adapter.settled();
+    expect(await subscribed()).toEqual(
+      [feed().channel, feed('a b').channel, feed('c').channel].sort(),
     );
-    const byTime = watcher.seen
-      .slice(mark)
-      .filter((h) => h.s === link.id && (h.t === 'p' || h.t === 'd'));
-    expect(byTime.map((h) => `${h.t}${h.n}`)).toEqual(['p3', 'd3', 'd4', 'd5', 'p6']);
-    expect(adapter.stats()).toMatchObject({ published: 5, replayed: 6, dropped: 0 });
+
+    link.roomRemoved('a b');
+    link.roomRemoved('never joined');
+    await clients.client().ping();
+    await adapter.settled();
+    expect(await subscribed()).toEqual([feed().channel, feed('c').channel].sort());
   });
 
-  it('holds another process’s frames after a gap, asks for the missing ones, and delivers each once in order', async () => {
-    const { channel, link } = node();
-    await up(link);
-    await watcher.data('peer-x', 5, 'five');
-    // First contact: asks peer-x for what it emitted since this link opened.
-    const request = await watcher.next((h) => h.s === link.id && h.t === 'r');
-    expect(request).toMatchObject({ to: 'peer-x', a: expect.any(Number) });
-    expect((request as { a: number }).a).toBeGreaterThan(0);
-
-    await watcher.control({ t: 'p', s: 'peer-x', to: link.id, n: 3 });
-    await watcher.control({ t: 'p', s: 'peer-x', to: 'someone-else', n: 1 });
-    // Let a heartbeat tick see the stream half-way (progress made, gap still open) before filling it.
-    const mark = watcher.seen.length;
-    await watcher.next((h) => h.s === link.id && h.t === 'h', 5000, mark);
-    await watcher.next(
-      (h) => h.s === link.id && h.t === 'h' && watcher.from(link.id, 'h').length > 1,
-      5000,
-      mark,
-    );
-    await watcher.data('peer-x', 4, 'four');
-    await watcher.data('peer-x', 3, 'three');
-    await watcher.data('peer-x', 4, 'four again');
-    await watcher.data('peer-x', 6, 'six');
-    await channel.waitFor(4);
-    // A later frame from the same sender proves nothing else was delivered in between.
-    await watcher.data('peer-x', 7, 'seven');
-    await channel.waitFor(5);
-    expect(channel.payloads).toEqual(['three', 'four', 'five', 'six', 'seven']);
+  it('reads none of the broadcasts of rooms where it has no member', async () => {
+    const sender = node();
+    const receiver = node();
+    receiver.link.roomAdded('mine');
+    await Promise.all([sender.adapter.settled(), receiver.adapter.settled()]);
+    sender.link.publish(broadcast('elsewhere', ['other']));
+    sender.link.publish(broadcast('here', ['mine']));
+    sender.link.publish(broadcast('everyone'));
+    await receiver.channel.waitFor(2);
+    sender.link.publish(broadcast('barrier'));
+    await receiver.channel.waitFor(3);
+    expect(receiver.channel.payloads).toEqual(['here', 'everyone', 'barrier']);
+    await sender.pub.ping(); // the answers to its publishes came first
+    expect(sender.adapter.stats().published).toBe(4);
   });
 
-  it('warns when another process no longer has frames this one missed', async () => {
-    const { channel, link } = node();
-    await up(link);
-    await watcher.control({ t: 'h', s: 'peer-x', n: 0, q: 0 });
-    await watcher.next((h) => h.s === link.id && h.t === 'r');
-    await watcher.control({ t: 'p', s: 'peer-x', to: link.id, n: 1 });
-    await watcher.data('peer-x', 1, 'one');
-    await channel.waitFor(1);
-    await watcher.control({ t: 'h', s: 'peer-x', n: 4, q: 0 });
-    await watcher.next((h) => h.s === link.id && h.t === 'r' && h.n === 2);
-    await watcher.control({ t: 'p', s: 'peer-x', to: link.id, n: 4 });
-    await watcher.data('peer-x', 4, 'four');
-    await channel.waitFor(2);
+  it('catches up from the channel history after its subscriber was cut, in order and once, over several pages', async () => {
+    const sender = node({ history: { maxFrames: 5000 } });
+    const pair = clients.pair({ retryStrategy: () => 300 });
+    const subId = await pair.sub.client('ID'); // asked before it enters subscriber mode
+    const receiver = node(pair);
+    await Promise.all([sender.adapter.settled(), receiver.adapter.settled()]);
+    sender.link.publish(broadcast('before'));
+    await receiver.channel.waitFor(1);
 
-    expect(channel.payloads).toEqual(['one', 'four']);
-    expect(channel.logged('warn')).toEqual([
-      expect.objectContaining({ obj: expect.objectContaining({ sender: 'peer-x', lost: 2 }) }),
+    const closed = new Promise((resolve) => pair.sub.once('close', resolve));
+    await clients.client().client('KILL', 'ID', String(subId));
+    await closed;
+    for (let i = 0; i < 1200; i++) sender.link.publish(broadcast(`f${i}`));
+    await receiver.channel.waitFor(1201, 10000);
+    sender.link.publish(broadcast('after'));
+    await receiver.channel.waitFor(1202);
+    expect(receiver.channel.payloads).toEqual([
+      'before',
+      ...Array.from({ length: 1200 }, (_, i) => `f${i}`),
+      'after',
+    ]);
+    expect(receiver.adapter.stats()).toMatchObject({ received: 1202, dropped: 0 });
+    expect(receiver.adapter.stats().replayed).toBeGreaterThan(0);
+  });
+
+  it('counts frames already gone from the history as dropped, and warns', async () => {
+    const sender = node({ history: { maxFrames: 10 } });
+    const pair = clients.pair({ retryStrategy: () => 300 });
+    const subId = await pair.sub.client('ID');
+    const receiver = node({ ...pair, history: { maxFrames: 10 } });
+    await Promise.all([sender.adapter.settled(), receiver.adapter.settled()]);
+    const closed = new Promise((resolve) => pair.sub.once('close', resolve));
+    await clients.client().client('KILL', 'ID', String(subId));
+    await closed;
+    for (let i = 0; i < 500; i++) sender.link.publish(broadcast(`f${i}`));
+    await new Promise((resolve) => pair.sub.once('ready', resolve));
+    await receiver.adapter.settled();
+    sender.link.publish(broadcast('f500'));
+    await receiver.channel.waitFor((got) => got.some((b) => b.payload === 'f500'), 10000);
+
+    const heard = receiver.channel.payloads.map((p) => Number(p.slice(1)));
+    expect(heard.length).toBeGreaterThanOrEqual(11); // Redis trims whole stream nodes: at least maxFrames stay
+    expect(heard).toEqual(Array.from({ length: heard.length }, (_, i) => 501 - heard.length + i));
+    expect(receiver.adapter.stats().dropped).toBe(501 - heard.length);
+    expect(receiver.channel.logged('warn')).toEqual([
+      expect.objectContaining({ obj: expect.objectContaining({ lost: 501 - heard.length }) }),
     ]);
   });
 
-  it('gives up on a silent sender once its frames would have expired, then forgets it', async () => {
-    const { channel, link } = node({ replayBuffer: { maxAgeMs: 300 } });
-    await up(link);
-    await watcher.data('silent-a', 2, 'held'); // held until the (never coming) replay answer
-    await watcher.control({ t: 'h', s: 'silent-b', n: 3, q: 0 });
-    // No answer: it asks again each second, then delivers what it holds and moves on.
-    await channel.waitFor(1, 10000);
-    expect(channel.payloads).toEqual(['held']);
-    expect(
-      watcher.from(link.id, 'r').filter((h) => (h as { to: string }).to === 'silent-a').length,
-    ).toBeGreaterThan(1);
-    await watcher.data('silent-b', 4, 'b4');
-    await channel.waitFor(2);
-    expect(channel.payloads).toEqual(['held', 'b4']);
-
-    // Silent for longer than maxAgeMs plus a few heartbeats: forgotten, so its next frame is a first contact again.
-    const heads = watcher.from(link.id, 'h').length;
-    await watcher.next(
-      (h) => h.s === link.id && h.t === 'h' && watcher.from(link.id, 'h').length >= heads + 6,
-      10000,
+  it('delivers once a frame that was published twice (a publish retried after its answer was lost)', async () => {
+    const receiver = node();
+    await receiver.adapter.settled();
+    const admin = clients.client();
+    const message = encodeFrame('another-process', 7, broadcast('twice'));
+    const bounds = { maxFrames: 100, ttlMs: 60000 };
+    await runPublish(admin, feed(), 'epoch-x', message, bounds, false);
+    await runPublish(admin, feed(), 'epoch-x', message, bounds, false);
+    await runPublish(
+      admin,
+      feed(),
+      'epoch-x',
+      encodeFrame('another-process', 8, broadcast('next')),
+      bounds,
+      false,
     );
-    const mark = watcher.seen.length;
-    await watcher.data('silent-b', 5, 'b5');
-    const again = await watcher.next((h) => h.s === link.id && h.t === 'r', 5000, mark);
-    expect(again).toMatchObject({ to: 'silent-b', n: 0 });
-  }, 25000);
+    await receiver.channel.waitFor(2);
+    await runPublish(
+      admin,
+      feed(),
+      'epoch-x',
+      encodeFrame('third', 1, broadcast('barrier')),
+      bounds,
+      false,
+    );
+    await receiver.channel.waitFor(3);
+    expect(receiver.channel.payloads).toEqual(['twice', 'next', 'barrier']);
+  });
 
-  it('publishes nothing while its publishing connection is down, and catches up once it is back', async () => {
+  it('follows a channel into a new epoch when Redis lost its counter (expiry, restart), from offset 1', async () => {
+    const sender = node();
+    const receiver = node();
+    await Promise.all([sender.adapter.settled(), receiver.adapter.settled()]);
+    sender.link.publish(broadcast('old epoch'));
+    await receiver.channel.waitFor(1);
+    await clients.client().del(feed().meta, feed().history);
+    for (let i = 0; i < 3; i++) sender.link.publish(broadcast(`new ${i}`));
+    await receiver.channel.waitFor(4);
+    expect(receiver.channel.payloads).toEqual(['old epoch', 'new 0', 'new 1', 'new 2']);
+    expect(receiver.adapter.stats().dropped).toBe(0);
+    expect(receiver.channel.logged('debug').map((entry) => entry.msg)).toContain(
+      'RedisAdapter: a channel starts a new epoch (its history expired, or Redis restarted)',
+    );
+  });
+
+  it('counts and logs once the messages on its channels that are not in its format, live or in history, and goes on', async () => {
     const pair = clients.pair({ retryStrategy: () => 300 });
-    const { channel, link } = node(pair);
-    await up(link);
+    const subId = await pair.sub.client('ID');
+    const receiver = node(pair);
+    const sender = node();
+    await Promise.all([sender.adapter.settled(), receiver.adapter.settled()]);
+    const admin = clients.client();
+    await admin.publish(feed().channel, 'not a frame');
+    await admin.publish(feed().channel, 'e 1\n{"t":"d","s":"old-version","n":1}\nbody');
+    sender.link.publish(broadcast('real'));
+    await receiver.channel.waitFor(1);
+
+    // An entry of another format inside the history, read while catching up.
+    const closed = new Promise((resolve) => pair.sub.once('close', resolve));
+    await admin.client('KILL', 'ID', String(subId));
+    await closed;
+    const bounds = { maxFrames: 100, ttlMs: 60000 };
+    await runPublish(admin, feed(), 'unused', '{"foreign":true}\nx', bounds, false);
+    sender.link.publish(broadcast('after'));
+    await receiver.channel.waitFor(2, 10000);
+
+    expect(receiver.channel.payloads).toEqual(['real', 'after']);
+    expect(receiver.adapter.stats()).toMatchObject({ malformed: 3, dropped: 0 });
+    const warned = receiver.channel.logged('warn');
+    expect(warned).toHaveLength(1);
+    expect(warned[0].msg).toContain('not in this adapter');
+  });
+
+  it('catches up on a room it joined while its publishing connection was down, once that is back', async () => {
+    const sender = node();
+    // No offline queue: reads fail at once while the connection is down, as they may after retries.
+    const pair = clients.pair({ retryStrategy: () => 300, enableOfflineQueue: false });
+    const receiver = node(pair);
+    await Promise.all([sender.adapter.settled(), receiver.adapter.settled()]);
     const pubId = await pair.pub.client('ID');
     const closed = new Promise((resolve) => pair.pub.once('close', resolve));
     await clients.client().client('KILL', 'ID', String(pubId));
     await closed;
-
-    // A query, a first contact and a replay request, all while it cannot publish.
-    await watcher.control({ t: 'h', s: 'peer-q', n: 0, q: 1 });
-    await watcher.control({ t: 'r', s: 'peer-q', to: link.id, n: 1, a: 0 });
-    await watcher.data('peer-q', 1, 'one');
-    await watcher.next((h) => h.s === 'peer-q' && h.t === 'd');
-    const offline = (pair.pub as unknown as { offlineQueue: { length: number } }).offlineQueue;
-    expect(offline.length).toBe(0);
-    expect(channel.received).toHaveLength(0);
-
-    // Back: it asks peer-q where to start, and delivers once answered.
-    const mark = watcher.seen.length;
-    const request = await watcher.next((h) => h.s === link.id && h.t === 'r', 5000, mark);
-    expect(request).toMatchObject({ to: 'peer-q', n: 0 });
-    await watcher.control({ t: 'p', s: 'peer-q', to: link.id, n: 1 });
-    await channel.waitFor(1);
-    expect(channel.payloads).toEqual(['one']);
+    receiver.link.roomAdded('late'); // subscribed, but its head and history cannot be read yet
+    await new Promise((resolve) => pair.pub.once('ready', resolve));
+    await receiver.adapter.settled();
+    sender.link.publish(broadcast('to late', ['late']));
+    await receiver.channel.waitFor(1);
+    expect(receiver.channel.payloads).toEqual(['to late']);
   });
 
   it('does not call a client error an outage while both connections are up', async () => {
     const pair = clients.pair();
-    const { channel, link } = node(pair);
-    await up(link);
+    const { adapter, channel } = node(pair);
+    await adapter.settled();
     pair.pub.emit('error', new Error('a reply error ioredis chose to emit'));
     expect(channel.logged('warn')).toHaveLength(0);
     expect(channel.logged('debug')).toHaveLength(1);
+  });
+
+  it('sends publishes Redis refused again, in order, once it takes them', async () => {
+    const admin = clients.client();
+    const user = `fwg-${prefix()}`;
+    await admin.acl('SETUSER', user, 'on', 'nopass', '~*', '&*', '+@all');
+    try {
+      const pub = clients.client({ username: user, password: 'x' });
+      const sender = node({ pub, sub: clients.client() });
+      const receiver = node();
+      await Promise.all([sender.adapter.settled(), receiver.adapter.settled()]);
+      await admin.acl('SETUSER', user, '-eval'); // Redis refuses the publish script (NOPERM)
+      for (let i = 0; i < 5; i++) sender.link.publish(broadcast(`f${i}`));
+      await pub.ping(); // every refusal came back
+      expect(sender.adapter.stats().published).toBe(0);
+      await admin.acl('SETUSER', user, '+eval');
+      await receiver.channel.waitFor(5);
+      await pub.ping(); // the answers to the publishes came first
+      expect(receiver.channel.payloads).toEqual(['f0', 'f1', 'f2', 'f3', 'f4']);
+      expect(sender.adapter.stats()).toMatchObject({ published: 5, dropped: 0 });
+    } finally {
+      await admin.acl('DELUSER', user);
+    }
   });
 
   it('waits for a publishing client that connects later (lazyConnect), then sends what was emitted', async () => {
     const pub = clients.client({ lazyConnect: true });
     const sub = clients.client();
     await sub.ping();
-    const sender = node({ pub, sub });
     const receiver = node();
-    await up(receiver.link);
-    // Replies come in order: once this PING is answered, the link's SUBSCRIBE was too.
-    await sub.ping();
+    await receiver.adapter.settled();
+    const sender = node({ pub, sub });
+    // Its own first read connects it; until then the frame waits in the adapter.
     sender.link.publish(broadcast('before connect'));
-    expect(pub.status).toBe('wait');
-
-    await pub.connect();
+    expect(pub.status).not.toBe('ready');
     await receiver.channel.waitFor(1);
     expect(receiver.channel.payloads).toEqual(['before connect']);
-    expect(sender.adapter.stats().published).toBe(0); // it had to wait: sent from the replay buffer
+    await pub.ping();
+    expect(sender.adapter.stats().published).toBe(1);
   });
 
   it('can be closed right after it opened', async () => {
     const pair = clients.pair();
     await pair.sub.ping();
     const adapter = new RedisAdapter({ ...pair, prefix: prefix() });
-    await adapter.open(new RecordingChannel('/feed')).close();
-    expect(await pair.pub.pubsub('NUMSUB', `${prefix()}:/feed`)).toEqual([`${prefix()}:/feed`, 1]);
+    const link = adapter.open(new RecordingChannel('/feed'));
+    link.roomAdded!('r');
+    await link.close();
+    link.roomAdded!('late');
+    await adapter.settled();
+    await pair.sub.ping();
+    expect(await subscribed()).toEqual([]);
   });
 
   it('logs a throwing delivery and goes on with the next broadcast', async () => {
@@ -267,6 +348,7 @@ describeRedis('RedisAdapter on a real Redis', () => {
     };
     const receiver = node({}, channel);
     const sender = node();
+    await Promise.all([sender.adapter.settled(), receiver.adapter.settled()]);
     sender.link.publish(broadcast('boom'));
     sender.link.publish(broadcast('ok'));
     await receiver.channel.waitFor(2);
@@ -274,7 +356,7 @@ describeRedis('RedisAdapter on a real Redis', () => {
     expect(receiver.channel.logged('error')).toHaveLength(1);
   });
 
-  it('ignores messages in other formats on its channel, and channels it does not own on a shared sub client', async () => {
+  it('ignores channels it does not own on a shared sub client', async () => {
     const pair = clients.pair();
     const seenByUser: string[] = [];
     pair.sub.on(
@@ -284,20 +366,20 @@ describeRedis('RedisAdapter on a real Redis', () => {
     await pair.sub.subscribe('user-channel');
     const receiver = node(pair);
     const sender = node();
-    await up(receiver.link);
-    await watcher.raw('not a frame');
-    await watcher.raw('{"t":"zz","s":"odd","n":1}\n');
+    await Promise.all([sender.adapter.settled(), receiver.adapter.settled()]);
     await clients.client().publish('user-channel', 'for the user');
     sender.link.publish(broadcast('real'));
     await receiver.channel.waitFor(1);
     expect(receiver.channel.payloads).toEqual(['real']);
     expect(seenByUser).toEqual(['for the user']);
+    expect(receiver.adapter.stats().malformed).toBe(0);
   });
 
   it('close() unsubscribes and leaves the user’s clients usable', async () => {
     const pair = clients.pair();
-    const { link } = node(pair);
-    await up(link);
+    const { adapter, link } = node(pair);
+    link.roomAdded('r');
+    await adapter.settled();
     await link.close();
     await link.close();
 
@@ -305,7 +387,7 @@ describeRedis('RedisAdapter on a real Redis', () => {
     await pair.pub.set(`${prefix()}:k`, 'v');
     // A client still in subscriber mode would refuse GET.
     expect(await pair.sub.get(`${prefix()}:k`)).toBe('v');
-    expect(await pair.pub.pubsub('NUMSUB', `${prefix()}:/feed`)).toEqual([`${prefix()}:/feed`, 1]); // the watcher only
+    expect(await subscribed()).toEqual([]);
   });
 
   it('keeps listening while another app of the process still uses the same adapter and path', async () => {
@@ -316,6 +398,7 @@ describeRedis('RedisAdapter on a real Redis', () => {
     const second = shared.open(secondChannel);
     links.push(second);
     const sender = node();
+    await Promise.all([shared.settled(), sender.adapter.settled()]);
     await first.close();
     sender.link.publish(broadcast('still here'));
     await secondChannel.waitFor(1);

@@ -8,10 +8,12 @@ import { describeRedis, RedisClients, sharedRedisPort } from './redis-clients';
 describeRedis('samples/redis-chat: two chat nodes sharing one Redis', () => {
   let clients: RedisClients;
   const apps: FastifyInstance[] = [];
+  const adapters: RedisAdapter[] = [];
   const sockets: GatewayTestClient[] = [];
 
   async function chatNode(): Promise<FastifyInstance> {
     const adapter = new RedisAdapter({ ...clients.pair(), prefix: `chat-sample-${process.pid}` });
+    adapters.push(adapter);
     const app = await buildChatApp({ adapter });
     apps.push(app);
     return app;
@@ -24,6 +26,7 @@ describeRedis('samples/redis-chat: two chat nodes sharing one Redis', () => {
   afterEach(async () => {
     await Promise.all(sockets.splice(0).map((socket) => socket.close()));
     await Promise.all(apps.splice(0).map((app) => app.close()));
+    adapters.length = 0;
     await clients.quitAll();
   });
 
@@ -33,6 +36,8 @@ describeRedis('samples/redis-chat: two chat nodes sharing one Redis', () => {
     const bob = await connectGateway(two, '/chat/lobby', { query: { name: 'bob' } });
     const eve = await connectGateway(two, '/chat/garden', { query: { name: 'eve' } });
     sockets.push(ada, bob, eve);
+    // Each node listens to its rooms once its adapter settled (a round trip to Redis).
+    await Promise.all(adapters.map((adapter) => adapter.settled()));
 
     expect(await ada.request('say', { text: 'hello from node 1' })).toEqual({ ok: true });
     expect(await bob.next('said')).toMatchObject({ user: 'ada', text: 'hello from node 1' });

@@ -34,14 +34,14 @@ export class RecordingChannel implements AdapterChannel {
   readonly received: Broadcast[] = [];
   readonly logs: LogEntry[] = [];
   readonly log = recordingLogger(this.logs);
-  private waiters: { count: number; resolve: () => void }[] = [];
+  private waiters: { done: (received: Broadcast[]) => boolean; resolve: () => void }[] = [];
 
   constructor(readonly path: string) {}
 
   deliver(broadcast: Broadcast): void {
     this.received.push(broadcast);
     this.waiters = this.waiters.filter((waiter) => {
-      if (this.received.length < waiter.count) return true;
+      if (!waiter.done(this.received)) return true;
       waiter.resolve();
       return false;
     });
@@ -52,27 +52,46 @@ export class RecordingChannel implements AdapterChannel {
     return this.received.map((broadcast) => broadcast.payload.toString());
   }
 
-  /** Resolves once `count` broadcasts arrived in total; rejects after `timeoutMs`. */
-  waitFor(count: number, timeoutMs = 5000): Promise<void> {
-    if (this.received.length >= count) return Promise.resolve();
+  /** Resolves once `count` broadcasts arrived in total (or `until` holds); rejects after `timeoutMs`. */
+  waitFor(until: number | ((received: Broadcast[]) => boolean), timeoutMs = 5000): Promise<void> {
+    const done =
+      typeof until === 'number' ? (received: Broadcast[]) => received.length >= until : until;
+    if (done(this.received)) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
         () =>
           reject(
             new Error(
-              `${this.path}: ${this.received.length} of ${count} broadcasts after ${timeoutMs} ms`,
+              `${this.path}: ${this.received.length} broadcasts, not ${String(until)}, after ${timeoutMs} ms`,
             ),
           ),
         timeoutMs,
       );
       this.waiters.push({
-        count,
+        done,
         resolve: () => {
           clearTimeout(timer);
           resolve();
         },
       });
     });
+  }
+
+  /**
+   * Which of this process's connections (id → rooms) the broadcasts received so far select, one
+   * entry per delivery: what the runtime's room registry would write to.
+   */
+  recipients(members: Record<string, string[]>): string[] {
+    const picked: string[] = [];
+    for (const { rooms, exceptRooms, exceptIds } of this.received) {
+      for (const [id, joined] of Object.entries(members)) {
+        const wanted = rooms.length === 0 || rooms.some((room) => joined.includes(room));
+        const excepted =
+          exceptIds.includes(id) || exceptRooms.some((room) => joined.includes(room));
+        if (wanted && !excepted) picked.push(id);
+      }
+    }
+    return picked.sort();
   }
 
   logged(level: string): LogEntry[] {

@@ -16,10 +16,13 @@ export class RedisServer {
   private process: ChildProcess | undefined;
   private readonly dir = mkdtempSync(join(tmpdir(), 'fwg-redis-'));
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly extraArgs: readonly string[] = [],
+  ) {}
 
-  static async start(): Promise<RedisServer> {
-    const server = new RedisServer(await freePort());
+  static async start(extraArgs: readonly string[] = []): Promise<RedisServer> {
+    const server = new RedisServer(await freePort(), extraArgs);
     await server.start();
     return server;
   }
@@ -42,7 +45,17 @@ export class RedisServer {
     if (this.running) return;
     const child = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        ...this.extraArgs,
+      ],
       { cwd: this.dir, stdio: 'ignore' },
     );
     this.process = child;
@@ -64,6 +77,16 @@ export class RedisServer {
     await gone;
   }
 
+  /** Freezes the server (SIGSTOP): alive, connections open, but silent, like a stall. */
+  pause(): void {
+    this.process!.kill('SIGSTOP');
+  }
+
+  /** Lets a paused server go on (SIGCONT). */
+  resume(): void {
+    this.process!.kill('SIGCONT');
+  }
+
   async stop(): Promise<void> {
     await this.kill();
     rmSync(this.dir, { recursive: true, force: true });
@@ -82,7 +105,7 @@ export function freePort(): Promise<number> {
 }
 
 /** Resolves once the server answers PING (at most ~5 s). */
-async function waitForPong(port: number): Promise<void> {
+export async function waitForPong(port: number): Promise<void> {
   for (let attempt = 0; attempt < 100; attempt++) {
     if (await ping(port)) return;
     await new Promise((resolve) => setTimeout(resolve, 50));

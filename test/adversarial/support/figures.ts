@@ -18,13 +18,15 @@ export interface Figures {
   frames: number;
   /** Largest settled heap growth measured, in bytes. */
   heapGrowthBytes: number;
+  /** What was tried as an attacker, one short phrase each; the figures line lists them. */
+  tried: string[];
 }
 
 /** Adds to this test file's figures (read back, summed and printed by the reporter). */
 export function recordFigures(testPath: string, add: Partial<Figures>): void {
   mkdirSync(FIGURES_DIR, { recursive: true });
   const file = join(FIGURES_DIR, basename(testPath) + '.json');
-  let current: Figures = { frames: 0, heapGrowthBytes: 0 };
+  let current: Figures = { frames: 0, heapGrowthBytes: 0, tried: [] };
   try {
     current = JSON.parse(readFileSync(file, 'utf8')) as Figures;
   } catch {
@@ -35,6 +37,7 @@ export function recordFigures(testPath: string, add: Partial<Figures>): void {
     JSON.stringify({
       frames: current.frames + (add.frames ?? 0),
       heapGrowthBytes: Math.max(current.heapGrowthBytes, add.heapGrowthBytes ?? 0),
+      tried: [...new Set([...(current.tried ?? []), ...(add.tried ?? [])])],
     }),
   );
 }

@@ -94,3 +94,32 @@ export function closeCodeIn(bytes: Buffer): number | undefined {
   }
   return undefined;
 }
+
+/**
+ * Sends a websocket upgrade for `path` with exactly `headers` (no Host unless given) and
+ * resolves with everything received until the server closed the connection.
+ */
+export function rawUpgradeAnswer(
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+): Promise<string> {
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  let text = '';
+  socket.on('data', (chunk: Buffer) => {
+    text += chunk.toString('latin1');
+    // A 101 keeps the connection open: the answer is complete with its head.
+    if (text.startsWith('HTTP/1.1 101') && text.includes('\r\n\r\n')) socket.destroy();
+  });
+  const lines = [
+    `GET ${path} HTTP/1.1`,
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+    'Upgrade: websocket',
+    'Connection: Upgrade',
+    `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
+    'Sec-WebSocket-Version: 13',
+  ];
+  socket.write(lines.join('\r\n') + '\r\n\r\n');
+  return new Promise((resolve) => socket.once('close', () => resolve(text)));
+}

@@ -138,6 +138,7 @@ describe('asyncapiDocument', () => {
       'validation_failed',
       'forbidden',
       'rate_limited',
+      'unavailable',
       'internal_error',
       'room_full',
       'muted',

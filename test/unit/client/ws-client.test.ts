@@ -1,5 +1,11 @@
 import NodeWebSocket from 'ws';
-import { connect, isWsClientError, WsClientError, type WsClient } from 'fastify-ws-gateway/client';
+import {
+  STABLE_CONNECTION_MS,
+  connect,
+  isWsClientError,
+  WsClientError,
+  type WsClient,
+} from 'fastify-ws-gateway/client';
 import type { ListenData, ListenEvent, UntypedEvents } from 'fastify-ws-gateway/client/types';
 import { ProtocolServer } from './protocol-server';
 
@@ -171,6 +177,27 @@ describe('connect() against a protocol server', () => {
     client.emit('marker');
     await expect(first).resolves.toEqual({ event: 'marker' });
     expect(server.received).toEqual([{ event: 'marker' }]);
+  });
+
+  test('the backoff starts over only after a connection stayed open STABLE_CONNECTION_MS', async () => {
+    const client = open();
+    await nextEvent(client, 'open');
+    const attempts: number[] = [];
+    client.on('reconnecting', ({ attempt }) => attempts.push(attempt));
+    const dropAndReopen = async () => {
+      const reconnecting = nextEvent(client, 'reconnecting');
+      await server.stop(1012);
+      await reconnecting;
+      const reopened = nextEvent(client, 'open');
+      await server.start();
+      await reopened;
+    };
+    await dropAndReopen(); // attempt 1
+    await dropAndReopen(); // open only briefly: attempt 2
+    const now = Date.now();
+    jest.spyOn(Date, 'now').mockReturnValue(now + STABLE_CONNECTION_MS);
+    await dropAndReopen(); // stayed open long enough: attempt 1 again
+    expect(attempts).toEqual([1, 2, 1]);
   });
 
   test('reconnects after the server restarts on the same port, with backoff events', async () => {

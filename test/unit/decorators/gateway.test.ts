@@ -30,6 +30,12 @@ describe('@Gateway', () => {
     expect(container.createChildContainer().resolve(TimeGateway).clock).toBeInstanceOf(Clock);
   });
 
+  it("takes allowedOrigins: '*' (any origin) as it is", () => {
+    @Gateway('/public', { allowedOrigins: '*' })
+    class PublicGateway {}
+    expect(readGatewayDefinition(PublicGateway).options.allowedOrigins).toBe('*');
+  });
+
   it('defaults options to an empty object', () => {
     @Gateway('/plain')
     class PlainGateway {}
@@ -59,7 +65,7 @@ describe('@Gateway', () => {
     [
       'allowedOrigins not an array',
       { allowedOrigins: 'https://a' },
-      'option "allowedOrigins" must be an array',
+      'option "allowedOrigins" must be an array of strings or \'*\'',
     ],
     [
       'upper-case keepHeaders',

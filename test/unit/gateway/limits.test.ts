@@ -13,6 +13,7 @@ describe('resolveLimits', () => {
       ratePerSecond: 50,
       maxInFlight: 16,
       drainTimeoutMs: 5000,
+      maxConnections: Infinity,
     });
     expect(Object.isFrozen(resolveLimits('ChatGateway'))).toBe(true);
   });
