@@ -171,7 +171,9 @@ function schedule(index: number, dueNs: number, minMs: number, maxMs: number): v
       if (!latency.running) return;
       const firedNs = now();
       if (latency.recording) latency.latenessNs.push(Math.max(0, firedNs - dueNs));
-      tracked.dueAt.set(tracked.nextId, dueNs);
+      // Timers may fire a little early (ms granularity): then the request leaves before it was
+      // due, and its latency counts from when it left, never negative.
+      tracked.dueAt.set(tracked.nextId, Math.min(dueNs, firedNs));
       send(tracked);
       const gapNs = (minMs + (maxMs - minMs) * latency.random()) * 1e6;
       schedule(index, dueNs + gapNs, minMs, maxMs);

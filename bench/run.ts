@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { renderChart } from './chart';
 import { FULL_PLAN, QUICK_PLAN, runHarness } from './harness';
 import { PEERS } from './peers';
+import { hasRedisServer, runRoutingRound } from './redis-round';
 import { renderReport } from './report';
 import { SCALE_PEERS, runScale } from './scale';
 
@@ -56,6 +57,15 @@ async function main(): Promise<number> {
   }
   if (before !== undefined) {
     notes.push(`Rows marked "(before)" run the build in \`${before}\` in the same rounds.`);
+  }
+  if (hasRedisServer() && (!only || only.includes('gateway-redis'))) {
+    log('redis routing: 4 adapter processes, per-room channels');
+    const routing = await runRoutingRound();
+    notes.push(
+      `Redis per-room routing (4 adapter processes on one redis-server): ${routing.deliveriesPerSecond.toLocaleString('en-US')} cross-process deliveries/s; ` +
+        `CPU of a process with no member in the room ${routing.idleCpuMsPer1000.toFixed(2)} ms per 1,000 broadcasts ` +
+        `(with a member: ${routing.memberCpuMsPer1000.toFixed(1)} ms); fan-out factor ${routing.fanOutFactor.toFixed(2)} (target ≤ 1.2).`,
+    );
   }
   notes.push(
     `${(outcome.verified + scale.verified).toLocaleString('en-US')} replies and broadcasts were verified (id and payload).`,

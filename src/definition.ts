@@ -2,10 +2,10 @@
  * The shapes the decorators record and `metadata.ts` reads back: a frozen `GatewayDefinition`
  * is all the runtime ever sees of a gateway class. Types only, no behaviour.
  */
-import type { FastifySchema, RouteShorthandOptions } from 'fastify';
-import type { ValidatorOptions } from 'class-validator';
-import type { Limits } from './gateway/limits';
-import type { Codec } from './gateway/codec';
+import type { Connection } from './gateway/connection';
+import type { GatewayOptions } from './gateway-options';
+
+export type { GatewayHooks, GatewayOptions, GatewaySchema } from './gateway-options';
 
 /** A class constructor, as decorators receive it. */
 export type Constructor<T = object> = abstract new (...args: any[]) => T;
@@ -18,43 +18,86 @@ export type Constructor<T = object> = abstract new (...args: any[]) => T;
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export type EnhancerRef = Function | object;
 
-/** Fastify route-level hooks a gateway route may carry (callback or async form). */
-export type GatewayHooks = Pick<
-  RouteShorthandOptions,
-  | 'onRequest'
-  | 'preParsing'
-  | 'preValidation'
-  | 'preHandler'
-  | 'preSerialization'
-  | 'onSend'
-  | 'onResponse'
-  | 'onError'
-  | 'onTimeout'
-  | 'onRequestAbort'
->;
-
-/** Options of `@Gateway(path, options)`. */
-export interface GatewayOptions {
-  /** Fastify hooks for the upgrade request; a hook that replies refuses the upgrade. */
-  readonly hooks?: GatewayHooks;
-  /** Validated before the upgrade: params, querystring, headers. */
-  readonly schema?: Pick<FastifySchema, 'params' | 'querystring' | 'headers'>;
-  /** Per-connection limits for this gateway; missing keys keep bootstrap's or the defaults. */
-  readonly limits?: Partial<Limits>;
-  /** `singleton` (default): one instance per app. `connection`: one per connection. */
-  readonly scope?: 'singleton' | 'connection';
-  /** Frame codec; JSON by default. */
-  readonly codec?: Codec;
-  /** Upgrade request headers copied onto `Connection.headers` (lower-case names). Default none. */
-  readonly keepHeaders?: readonly string[];
-  /**
-   * Origins allowed to upgrade: exact `Origin` values, or `'*'` for any; others get 403.
-   * Default: only an `Origin` whose host is the request's own (clients without `Origin` pass).
-   */
-  readonly allowedOrigins?: readonly string[] | '*';
-  /** class-validator options merged over the defaults (whitelist, forbidNonWhitelisted, forbidUnknownValues). */
-  readonly validator?: ValidatorOptions;
+/**
+ * What guards, interceptors and filters see of one message.
+ *
+ * @example
+ * const isAdmin = (ctx: MessageContext) => ctx.getMetadata<string[]>('roles')?.includes('admin');
+ */
+export interface MessageContext {
+  readonly connection: Connection;
+  readonly event: string;
+  /** The request id, when the client sent one. */
+  readonly id: string | number | undefined;
+  /** The validated body (the raw one while validation has not passed yet). */
+  readonly body: unknown;
+  /** The gateway class. */
+  readonly gateway: Constructor;
+  /** The handler's method name. */
+  readonly handler: string;
+  /** A `SetMetadata` value: the handler's, else the gateway class's. */
+  getMetadata<T = unknown>(key: unknown): T | undefined;
 }
+
+/** Older name of `MessageContext`, kept for function guards written against it. */
+export type GuardContext = MessageContext;
+
+/**
+ * A function guard: return (or resolve) `true` to let the message through. Anything else
+ * answers the request with `forbidden`; a thrown `WsException` is sent as is.
+ *
+ * @example
+ * const mustBeAdmin: Guard = ({ connection }) => connection.data.role === 'admin';
+ */
+export type Guard = (context: MessageContext) => boolean | PromiseLike<boolean>;
+
+/** A guard class (or instance): `canActivate(ctx)`. */
+export interface CanActivate {
+  canActivate(context: MessageContext): boolean | PromiseLike<boolean>;
+}
+
+/** Wraps a handler: call `next()` to run the rest (it returns the handler's result or promise). */
+export interface Interceptor {
+  intercept(context: MessageContext, next: () => unknown): unknown;
+}
+
+/** Maps an error to what the client sees: a `WsException`, or `undefined` to pass it on. */
+export interface ExceptionFilter {
+  catch(error: unknown, context: MessageContext): unknown;
+}
+
+export type GuardRef = Guard | Constructor<CanActivate> | CanActivate;
+export type InterceptorRef =
+  | Constructor<Interceptor>
+  | Interceptor
+  | ((context: MessageContext, next: () => unknown) => unknown);
+export type FilterRef =
+  | Constructor<ExceptionFilter>
+  | ExceptionFilter
+  | ((error: unknown, context: MessageContext) => unknown);
+
+/** What a pipe knows about the value it transforms. */
+export interface PipeMeta {
+  /** Where the value comes from: `body`, `param` or `query`. */
+  readonly source: ParamSource;
+  /** The field, param or query key; absent for a whole record or body. */
+  readonly name: string | undefined;
+}
+
+/**
+ * A pipe class (resolved through the container) or instance.
+ *
+ * @example
+ * class Trim implements PipeTransform<string, string> {
+ *   transform(value: string) { return value.trim(); }
+ * }
+ */
+export interface PipeTransform<T = any, R = unknown> {
+  transform(value: T, meta: PipeMeta): R | PromiseLike<R>;
+}
+
+export type PipeRef =
+  Constructor<PipeTransform> | PipeTransform | ((value: any, meta: PipeMeta) => unknown);
 
 /** Where a handler parameter's value comes from. */
 export type ParamSource = 'body' | 'connection' | 'param' | 'query' | 'request' | 'code' | 'reason';
@@ -106,6 +149,8 @@ export interface GatewayDefinition {
   readonly messages: ReadonlyMap<string, HandlerDefinition>;
   /** `@Emits(event, Dto)`: the events the gateway sends to clients, with their DTO, in declaration order. */
   readonly emits: ReadonlyMap<string, Constructor>;
+  /** `@OnServerEvent(event)` handlers: the method name answering each event from other processes. */
+  readonly serverEvents: ReadonlyMap<string, string>;
   /** True when some handler takes the Fastify request, so the runtime must keep it per connection. */
   readonly usesRequest: boolean;
 }

@@ -3,6 +3,7 @@
  * the close codes, and the `FWG_ERR_*` programmer errors raised at decoration or `ready()` time.
  * The README's tables are tested against this file.
  */
+import createError, { type FastifyError, type FastifyErrorConstructor } from '@fastify/error';
 
 /** Error codes sent to clients in `{ "event": "error", "data": { "code", "message" } }`. */
 export const WireErrorCode = {
@@ -71,38 +72,86 @@ export function isWsException(value: unknown): value is WsException {
   );
 }
 
-/** A programmer error: wrong use of the API, found at decoration, `bootstrap()` or `ready()` time. */
+/**
+ * The base of every `FWG_ERR_*` error: `error instanceof GatewayError` catches them all, and
+ * each code's own class (`error instanceof Errors.NOT_A_GATEWAY`) catches one.
+ */
 export class GatewayError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'GatewayError';
   }
 }
 
-export interface GatewayErrorFactory {
-  readonly code: string;
-  readonly message: string;
-  (...args: (string | number)[]): GatewayError;
+/** Passed last to an error class, becomes the error's `cause`. */
+export interface ErrorCause {
+  readonly cause: unknown;
 }
 
-/** Defines a programmer error: `%s` in the message are filled, in order, by the factory's arguments. */
-export function defineError(code: string, message: string): GatewayErrorFactory {
-  const create = (...args: (string | number)[]): GatewayError => {
-    let i = 0;
-    return new GatewayError(
-      code,
-      message.replace(/%s/g, () => String(args[i++])),
+/** A process's answer to a cluster-wide operation (see `ClusterTimeoutError.answers`). */
+export type ClusterAnswerLike =
+  | { readonly node: string; readonly ok: true; readonly value: unknown }
+  | {
+      readonly node: string;
+      readonly ok: false;
+      readonly error: { readonly name: string; readonly message: string };
+    };
+
+/**
+ * A cluster-wide operation (`fetchAll`, `joinAll`, `leaveAll`, `disconnectAll`,
+ * `serverSideEmit`) that some live process did not answer within `clusterTimeoutMs`.
+ *
+ * @example
+ * try {
+ *   await server.serverSideEmit('reload', {});
+ * } catch (error) {
+ *   if (error instanceof ClusterTimeoutError) log.warn({ missing: error.missing }, 'some nodes did not reload');
+ * }
+ */
+export class ClusterTimeoutError extends Error {
+  constructor(
+    /** The operation, e.g. `serverSideEmit("reload")`. */
+    readonly operation: string,
+    /** Node ids of the processes that did not answer. */
+    readonly missing: readonly string[],
+    /** The answers that came, this process's own first where it takes part. */
+    readonly answers: readonly ClusterAnswerLike[],
+    timeoutMs: number,
+  ) {
+    super(
+      `${operation}: ${missing.length} process(es) did not answer within clusterTimeoutMs (${timeoutMs} ms): ${missing.join(', ')}; ${answers.length} answer(s) came`,
     );
-  };
-  return Object.assign(create, { code, message });
+    this.name = 'ClusterTimeoutError';
+  }
+}
+
+/** One `FWG_ERR_*` code's class; callable with or without `new`, as Fastify's own errors. */
+export type GatewayErrorClass<C extends string = string> = FastifyErrorConstructor<
+  { code: C },
+  (string | number | ErrorCause)[]
+> & {
+  readonly code: C;
+  readonly message: string;
+  readonly prototype: GatewayError & FastifyError & { code: C };
+};
+
+/**
+ * Defines a programmer error with `@fastify/error`, as Fastify defines `FST_ERR_*`: `%s` in
+ * the message are filled, in order, by the arguments; a last `{ cause }` argument sets `cause`.
+ */
+export function defineError<C extends string>(code: C, message: string): GatewayErrorClass<C> {
+  const ErrorClass = createError(code, message, 500, GatewayError as unknown as ErrorConstructor);
+  return Object.assign(ErrorClass, { code, message }) as unknown as GatewayErrorClass<C>;
 }
 
 /**
- * Programmer errors. Add new ones here (one line each); the README lists every code.
- * Messages name the class, member or event involved and say what to do.
+ * Programmer errors, one class per code: `throw Errors.NOT_A_GATEWAY('Foo')` (or with `new`),
+ * `error instanceof Errors.NOT_A_GATEWAY`. Add new ones here (one line each); the docs list
+ * every code. Messages name the class, member or event involved and say what to do.
  */
 export const Errors = {
   NOT_A_GATEWAY: defineError(
@@ -159,6 +208,14 @@ export const Errors = {
   NO_TYPE_METADATA: defineError(
     'FWG_ERR_NO_TYPE_METADATA',
     '%s takes constructor parameters but has no recorded types for them (needed by %s): TypeScript records them only for a decorated class compiled with emitDecoratorMetadata (esbuild and tsx never do), so add @injectable() from tsyringe to the class, or name each parameter with @Inject(token)',
+  ),
+  CONSTRUCTOR_TYPES_MISSING: defineError(
+    'FWG_ERR_CONSTRUCTOR_TYPES_MISSING',
+    '%s has %s constructor parameter(s) it cannot be given: the class carries no design:paramtypes metadata (tsx and esbuild do not emit it). Compile with "emitDecoratorMetadata": true (tsc, ts-node, SWC with decoratorMetadata), or mark every constructor parameter with @inject(token) from tsyringe',
+  ),
+  DUPLICATE_SERVER_EVENT: defineError(
+    'FWG_ERR_DUPLICATE_SERVER_EVENT',
+    '%s has two @OnServerEvent handlers for event "%s" (%s and %s): keep one handler per event',
   ),
   // (add new programmer errors above this line)
 } as const;

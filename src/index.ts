@@ -17,6 +17,7 @@ export {
   UseFilters,
   SetMetadata,
   Emits,
+  OnServerEvent,
   type OnMessageOptions,
 } from './decorators';
 export { inject as Inject } from 'tsyringe';
@@ -29,8 +30,8 @@ export type {
   GuardRef,
   InterceptorRef,
   FilterRef,
-} from './gateway/enhancers';
-export type { MessageContext } from './gateway/message-context';
+  MessageContext,
+} from './definition';
 export {
   ParseIntPipe,
   ParseFloatPipe,
@@ -41,9 +42,11 @@ export {
 } from './gateway/pipes';
 export type { Provider } from './gateway/providers';
 export { bootstrap, type BootstrapOptions } from './gateway/bootstrap';
+export { fastifyWsGateway, type FastifyWsGatewayOptions } from './gateway/plugin';
 export type { AsyncApiRouteOptions } from './gateway/asyncapi-route';
-export { Connection } from './gateway/connection';
-export { GatewayServer, BroadcastOperator } from './gateway/gateway-server';
+export { Connection, type ConnectionHost } from './gateway/connection';
+export { GatewayServer, BroadcastOperator, type BroadcastTarget } from './gateway/gateway-server';
+export type { RemoteConnection } from './gateway/gateway-cluster';
 export { FASTIFY_REQUEST } from './gateway/container';
 export {
   WsException,
@@ -52,17 +55,41 @@ export {
   CloseCode,
   Errors,
   GatewayError,
+  type ErrorCause,
+  type GatewayErrorClass,
+  ClusterTimeoutError,
 } from './errors';
 export { DEFAULT_LIMITS, type Limits } from './gateway/limits';
-export type { Codec, DecodeResult, InboundFrame, OutboundFrame } from './gateway/codec';
+export type {
+  Codec,
+  DecodeFailure,
+  DecodeResult,
+  InboundFrame,
+  OutboundFrame,
+} from './gateway/codec';
+export { jsonCodec } from './gateway/json-codec';
 export { MemoryAdapter } from './gateway/memory-adapter';
-export type { AdapterChannel, AdapterLink, Broadcast, GatewayAdapter } from './gateway/adapter';
+export type {
+  AdapterChannel,
+  AdapterLink,
+  Broadcast,
+  GatewayAdapter,
+  ClusterAdapter,
+  ClusterAnswer,
+  ClusterChannel,
+  ClusterErrorInfo,
+  ClusterLink,
+  ClusterReplies,
+  ClusterRequest,
+  ClusterSelection,
+} from './gateway/adapter';
 export type { ValidationDetail } from './gateway/validation';
 export type {
   Constructor,
   GatewayDefinition,
   GatewayHooks,
   GatewayOptions,
+  GatewaySchema,
   HandlerDefinition,
   ParamDefinition,
 } from './definition';

@@ -35,6 +35,7 @@ const ENHANCER_DECORATORS: Readonly<Record<EnhancerKind, string>> = {
   filters: '@UseFilters',
 };
 const EMITS_KEY = Symbol('fastify-ws-gateway:emits');
+const SERVER_EVENTS_KEY = Symbol('fastify-ws-gateway:server-events');
 
 /** What `@Gateway` records on the class. */
 interface GatewayRecord {
@@ -94,7 +95,7 @@ export const WIRE_ERROR_CODES: readonly string[] = Object.freeze(Object.values(W
 
 const definitions = new WeakMap<object, GatewayDefinition>();
 
-/** Records `@Gateway(path, options)`; options are copied and frozen so later edits do not leak in. */
+/** Records `@Gateway(path, options)`; `options` are what `keepGatewayOptions` kept (frozen). */
 export function recordGateway(target: Constructor, path: string, options: GatewayOptions): void {
   if (isGateway(target)) {
     throw Errors.INVALID_ARGUMENT(
@@ -102,13 +103,33 @@ export function recordGateway(target: Constructor, path: string, options: Gatewa
       'the class is decorated twice: keep one @Gateway',
     );
   }
-  const record: GatewayRecord = Object.freeze({ path, options: freezeOptions(options) });
+  const record: GatewayRecord = Object.freeze({ path, options });
   Reflect.defineMetadata(GATEWAY_KEY, record, target);
 }
 
 /** True when `target` is a class decorated with `@Gateway` itself (a subclass needs its own). */
 export function isGateway(target: unknown): boolean {
   return typeof target === 'function' && Reflect.hasOwnMetadata(GATEWAY_KEY, target);
+}
+
+/** tsyringe's metadata key for `@inject(token)` parameters (its `getParamInfo` reads it too). */
+const TSYRINGE_INJECTION_TOKENS = 'injectionTokens';
+
+/**
+ * How many of `target`'s constructor parameters cannot be injected: none when the compiler
+ * emitted `design:paramtypes` (or the constructor takes nothing); otherwise those without an
+ * `@inject(token)`. Compilers such as tsx and esbuild emit no parameter types.
+ */
+export function untypedConstructorParameters(target: Constructor): number {
+  if (target.length === 0 || Reflect.getMetadata('design:paramtypes', target) !== undefined) {
+    return 0;
+  }
+  const tokens: unknown = Reflect.getOwnMetadata(TSYRINGE_INJECTION_TOKENS, target);
+  let untyped = 0;
+  for (let index = 0; index < target.length; index++) {
+    if ((tokens as Record<number, unknown> | undefined)?.[index] === undefined) untyped++;
+  }
+  return untyped;
 }
 
 /**
@@ -288,6 +309,37 @@ export function recordEmits(target: Constructor, event: string, dto: Constructor
   Reflect.defineMetadata(EMITS_KEY, Object.freeze([{ event, dto }, ...own]), target);
 }
 
+/** What one `@OnServerEvent(event)` records on the prototype. */
+interface ServerEventRecord {
+  readonly event: string;
+  readonly member: string;
+}
+
+/** Records `@OnServerEvent(event)` on a method; duplicates across members are reported at `ready()`. */
+export function recordServerEvent(
+  target: object,
+  member: string | symbol,
+  descriptor: PropertyDescriptor | undefined,
+  event: string,
+  decorator: string,
+): void {
+  const name = assertInstanceMember(target, member, decorator);
+  if (typeof descriptor?.value !== 'function') {
+    throw Errors.INVALID_ARGUMENT(
+      `${decorator} on ${className(target)}.${name}`,
+      'it decorates methods, not properties or accessors',
+    );
+  }
+  const own =
+    (Reflect.getOwnMetadata(SERVER_EVENTS_KEY, target) as
+      readonly ServerEventRecord[] | undefined) ?? [];
+  Reflect.defineMetadata(
+    SERVER_EVENTS_KEY,
+    Object.freeze([...own, Object.freeze({ event, member: name })]),
+    target,
+  );
+}
+
 /**
  * The declared type of a DTO property (`design:type`), for schema generators: `undefined` when
  * the compiler emitted no metadata for it.
@@ -347,6 +399,13 @@ function buildDefinition(target: Constructor, gateway: GatewayRecord): GatewayDe
       );
     }
   }
+  const serverEvents = collectServerEvents(target, name);
+  if (serverEvents.size > 0 && gateway.options.scope === 'connection') {
+    throw Errors.INVALID_ARGUMENT(
+      `@OnServerEvent on ${name}.${[...serverEvents.values()][0]}`,
+      'a connection-scoped gateway has no instance to answer other processes: move the handler to a singleton gateway',
+    );
+  }
   const handlers = [...onConnect, ...messages.values(), ...onClose];
   return Object.freeze({
     target,
@@ -357,6 +416,7 @@ function buildDefinition(target: Constructor, gateway: GatewayRecord): GatewayDe
     onClose: Object.freeze(onClose),
     messages: new FrozenMap(messages),
     emits: new FrozenMap(emits),
+    serverEvents: new FrozenMap(serverEvents),
     usesRequest: handlers.some((handler) =>
       handler.params.some((param) => param.source === 'request'),
     ),
@@ -404,10 +464,36 @@ function collectEmits(target: Constructor): Map<string, Constructor> {
   return emits;
 }
 
-/** Handler records by member, base classes first; a subclass's records for a member replace the base's. */
-function collectHandlers(
-  target: Constructor,
-): Map<string, { prototype: object; records: HandlerRecord[] }> {
+/**
+ * `@OnServerEvent` members by event, base classes first; a subclass member of the same name
+ * replaces the base's, two members for one event are an error.
+ */
+function collectServerEvents(target: Constructor, name: string): Map<string, string> {
+  const byMember = new Map<string, string[]>();
+  for (const prototype of prototypeChain(target)) {
+    const own =
+      (Reflect.getOwnMetadata(SERVER_EVENTS_KEY, prototype) as
+        readonly ServerEventRecord[] | undefined) ?? [];
+    const ownByMember = new Map<string, string[]>();
+    for (const { event, member } of own) {
+      ownByMember.set(member, [...(ownByMember.get(member) ?? []), event]);
+    }
+    for (const [member, events] of ownByMember) byMember.set(member, events);
+  }
+  const events = new Map<string, string>();
+  for (const [member, memberEvents] of byMember) {
+    for (const event of memberEvents) {
+      const existing = events.get(event);
+      if (existing !== undefined && existing !== member) {
+        throw Errors.DUPLICATE_SERVER_EVENT(name, event, existing, member);
+      }
+      events.set(event, member);
+    }
+  }
+  return events;
+}
+
+function prototypeChain(target: Constructor): object[] {
   const chain: object[] = [];
   for (
     let proto = target.prototype as object | null;
@@ -416,6 +502,14 @@ function collectHandlers(
   ) {
     chain.unshift(proto);
   }
+  return chain;
+}
+
+/** Handler records by member, base classes first; a subclass's records for a member replace the base's. */
+function collectHandlers(
+  target: Constructor,
+): Map<string, { prototype: object; records: HandlerRecord[] }> {
+  const chain = prototypeChain(target);
   const byMember = new Map<string, { prototype: object; records: HandlerRecord[] }>();
   for (const prototype of chain) {
     const own =
@@ -524,17 +618,6 @@ function assertInstanceMember(target: object, member: string | symbol, decorator
 
 function className(prototype: object): string {
   return (prototype.constructor as Constructor).name;
-}
-
-function freezeOptions(options: GatewayOptions): GatewayOptions {
-  const copy: Record<string, unknown> = { ...options };
-  for (const key of ['hooks', 'limits', 'validator'] as const) {
-    if (options[key] !== undefined) copy[key] = Object.freeze({ ...options[key] });
-  }
-  for (const key of ['keepHeaders', 'allowedOrigins'] as const) {
-    if (Array.isArray(options[key])) copy[key] = Object.freeze([...(options[key] as string[])]);
-  }
-  return Object.freeze(copy) as GatewayOptions;
 }
 
 /** A Map that refuses writes once built, so the runtime cannot change a definition's handlers. */

@@ -1,4 +1,4 @@
-import { Equals, IsISO8601, IsInt, IsString, Length, Min } from 'class-validator';
+import { Equals, IsArray, IsISO8601, IsInt, IsString, Length, Min } from 'class-validator';
 import {
   Emits,
   Gateway,
@@ -10,7 +10,9 @@ import {
   Param,
   Query,
   GatewayServer,
+  ClusterTimeoutError,
   type Connection,
+  type RemoteConnection,
 } from 'fastify-ws-gateway';
 
 /** Body of `say`: validated before the handler runs. */
@@ -39,7 +41,7 @@ export class SaidDto {
   at!: string;
 }
 
-/** `joined` and `left`: who came or went, and how many are in the room now. */
+/** `joined` and `left`: who came or went, and who is in the room now, on every node. */
 export class PresenceDto {
   @IsString()
   user!: string;
@@ -47,6 +49,11 @@ export class PresenceDto {
   @IsInt()
   @Min(0)
   members!: number;
+
+  /** The names of everyone in the room, sorted. */
+  @IsArray()
+  @IsString({ each: true })
+  users!: string[];
 }
 
 /**
@@ -69,14 +76,14 @@ export class ChatGateway {
   constructor(private readonly server: GatewayServer) {}
 
   @OnConnect()
-  join(
+  async join(
     @ConnectedSocket() conn: Connection,
     @Param('room') room: string,
     @Query('name') name: string | undefined,
-  ): void {
+  ): Promise<void> {
     conn.data.user = name ?? `guest-${conn.id.slice(-4)}`;
     conn.join(room);
-    this.server.to(room).emit('joined', { user: conn.data.user, members: this.members(room) });
+    this.server.to(room).emit('joined', { user: conn.data.user, ...(await this.presence(room)) });
   }
 
   @OnMessage('say', { reply: SayReplyDto })
@@ -87,13 +94,26 @@ export class ChatGateway {
   }
 
   @OnClose()
-  left(@ConnectedSocket() conn: Connection): void {
+  async left(@ConnectedSocket() conn: Connection): Promise<void> {
     const { room } = conn.params;
-    this.server.to(room).emit('left', { user: conn.data.user, members: this.members(room) });
+    this.server.to(room).emit('left', { user: conn.data.user, ...(await this.presence(room)) });
   }
 
-  /** Members in this process (the closing connection has already left its rooms). */
-  private members(room: string): number {
-    return this.server.fetchConnections(room).length;
+  /**
+   * Who is in `room` on every node (`fetchAll()`: with a RedisAdapter, across processes; the
+   * closing connection has already left). A node that does not answer in time is left out.
+   */
+  private async presence(room: string): Promise<{ members: number; users: string[] }> {
+    let members: readonly Pick<RemoteConnection, 'data'>[];
+    try {
+      members = await this.server.to(room).fetchAll();
+    } catch (error) {
+      if (!(error instanceof ClusterTimeoutError)) throw error;
+      members = error.answers.flatMap((answer) =>
+        answer.ok ? (answer.value as Pick<RemoteConnection, 'data'>[]) : [],
+      );
+    }
+    const users = members.map((member) => String(member.data.user)).sort();
+    return { members: users.length, users };
   }
 }

@@ -1,6 +1,7 @@
 /**
- * Browser entry of the client (bundled to `dist/client/browser.js`): the same API as
- * `fastify-ws-gateway/client`, with the browser's own `WebSocket` and no Node code.
+ * Browser entry of the client (bundled to `dist/client/browser.js`, the `browser` condition of
+ * `fastify-ws-gateway/client`): the same API as the Node entry, with the browser's own
+ * `WebSocket` and no Node code (never `ws`).
  */
 import { connectWith, type ConnectOptions } from './connect';
 import type { UntypedEvents } from './types';
@@ -17,17 +18,4 @@ export function connect<E = UntypedEvents>(url: string, options: ConnectOptions 
   return connectWith<E>(url, options, () => globalThis.WebSocket);
 }
 
-// The same exports as `fastify-ws-gateway/client` (a test compares them).
-export type { ConnectOptions } from './connect';
-export {
-  DEFAULT_RECONNECT,
-  STABLE_CONNECTION_MS,
-  isRetryableClose,
-  reconnectDelay,
-  type ReconnectOptions,
-} from './backoff';
-export type { ErrorFrameData, FrameId, ServerFrame } from './frames';
-export type * from './types';
-export type { WebSocketConstructor, WebSocketLike } from './websocket-like';
-export { WsClient, type ClientState } from './ws-client';
-export { ClientErrorCode, isWsClientError, WsClientError } from './ws-client-error';
+export * from './entry-exports';

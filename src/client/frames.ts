@@ -54,9 +54,9 @@ export function errorFromFrame(data: unknown): WsClientError {
 }
 
 /** The error reported when the server sends a frame the client cannot read. */
-export function badFrameError(): WsClientError {
+export function unreadableFrameError(): WsClientError {
   return new WsClientError(
-    ClientErrorCode.BadFrame,
+    ClientErrorCode.UnreadableFrame,
     'The server sent a frame that is not a JSON object with a string "event"; it was ignored',
   );
 }

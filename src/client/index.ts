@@ -23,16 +23,4 @@ export function connect<E = UntypedEvents>(url: string, options: ConnectOptions 
   return connectWith<E>(url, options, defaultWebSocket);
 }
 
-export type { ConnectOptions } from './connect';
-export {
-  DEFAULT_RECONNECT,
-  STABLE_CONNECTION_MS,
-  isRetryableClose,
-  reconnectDelay,
-  type ReconnectOptions,
-} from './backoff';
-export type { ErrorFrameData, FrameId, ServerFrame } from './frames';
-export type * from './types';
-export type { WebSocketConstructor, WebSocketLike } from './websocket-like';
-export { WsClient, type ClientState } from './ws-client';
-export { ClientErrorCode, isWsClientError, WsClientError } from './ws-client-error';
+export * from './entry-exports';

@@ -10,8 +10,11 @@ export const ClientErrorCode = {
   Timeout: 'timeout',
   /** The frame could not be sent, or the connection closed before the reply arrived. */
   NotConnected: 'not_connected',
-  /** The server sent something that is not a JSON object with a string `event`. */
-  BadFrame: 'bad_frame',
+  /**
+   * The server sent something that is not a JSON object with a string `event` (not the
+   * server's `bad_frame`, which says the server could not read what the client sent).
+   */
+  UnreadableFrame: 'unreadable_frame',
 } as const;
 
 /**

@@ -8,7 +8,7 @@ import {
   reconnectDelay,
   type ReconnectOptions,
 } from './backoff';
-import { badFrameError, encodeFrame, errorFromFrame } from './frames';
+import { encodeFrame, errorFromFrame, unreadableFrameError } from './frames';
 import { ListenerRegistry, type Listener } from './listener-registry';
 import { PendingRequests, routeFrame } from './pending-requests';
 import type {
@@ -169,7 +169,7 @@ export class WsClient<E = UntypedEvents> {
           if (name === 'error') this.#listeners.dispatch('error', errorFromFrame(data));
           else if (!STATE_EVENTS.has(name)) this.#listeners.dispatch(name, data);
         },
-        unreadable: () => this.#listeners.dispatch('error', badFrameError()),
+        unreadable: () => this.#listeners.dispatch('error', unreadableFrameError()),
       });
     };
     // Without an error listener `ws` would crash the process; the close event that follows says it all.

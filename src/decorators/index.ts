@@ -12,3 +12,4 @@ export { UseInterceptors } from './use-interceptors';
 export { UseFilters } from './use-filters';
 export { SetMetadata } from './set-metadata';
 export { Emits } from './emits';
+export { OnServerEvent } from './on-server-event';

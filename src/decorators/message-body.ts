@@ -1,5 +1,5 @@
 import { recordParameter, type ParameterRecord } from '../metadata';
-import type { PipeRef } from '../gateway/pipes';
+import type { PipeRef } from '../definition';
 import { Errors } from '../errors';
 import { pipeList } from './pipe-list';
 

@@ -1,4 +1,4 @@
-import type { PipeRef } from '../gateway/pipes';
+import type { PipeRef } from '../definition';
 import { namedParameter } from './named-parameter';
 
 /**

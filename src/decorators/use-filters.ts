@@ -1,4 +1,4 @@
-import type { FilterRef } from '../gateway/enhancers';
+import type { FilterRef } from '../definition';
 import { enhancerDecorator } from './enhancer-list';
 
 /**

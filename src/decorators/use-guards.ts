@@ -1,4 +1,4 @@
-import type { GuardRef } from '../gateway/enhancers';
+import type { GuardRef } from '../definition';
 import { enhancerDecorator } from './enhancer-list';
 
 /**

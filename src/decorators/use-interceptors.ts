@@ -1,4 +1,4 @@
-import type { InterceptorRef } from '../gateway/enhancers';
+import type { InterceptorRef } from '../definition';
 import { enhancerDecorator } from './enhancer-list';
 
 /**

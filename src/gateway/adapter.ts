@@ -47,7 +47,99 @@ export interface AdapterLink {
  * Carries broadcasts between processes serving the same gateway path. Local delivery is the
  * runtime's job; an adapter only moves broadcasts to and from the other processes.
  */
-export interface GatewayAdapter {
+export interface GatewayAdapter extends ClusterAdapter {
   /** Called once per gateway route when the app starts. */
   open(channel: AdapterChannel): AdapterLink;
+}
+
+/** Which connections a cluster-wide operation acts on: the same selection as a broadcast's. */
+export interface ClusterSelection {
+  readonly rooms: readonly string[];
+  readonly exceptRooms: readonly string[];
+  readonly exceptIds: readonly string[];
+}
+
+/** One cluster-wide operation, as it travels to every process serving a gateway path (as JSON). */
+export type ClusterRequest =
+  | { readonly op: 'fetch'; readonly selection: ClusterSelection }
+  | { readonly op: 'join' | 'leave'; readonly selection: ClusterSelection; readonly room: string }
+  | {
+      readonly op: 'disconnect';
+      readonly selection: ClusterSelection;
+      readonly code?: number;
+      readonly reason?: string;
+    }
+  | { readonly op: 'event'; readonly event: string; readonly data?: unknown };
+
+/** One process's answer to a cluster request: its value, or the error its handler threw. */
+export type ClusterAnswer<T = unknown> =
+  | { readonly node: string; readonly ok: true; readonly value: T }
+  | { readonly node: string; readonly ok: false; readonly error: ClusterErrorInfo };
+
+/** An error, as it crosses processes: its name and message only. */
+export interface ClusterErrorInfo {
+  readonly name: string;
+  readonly message: string;
+}
+
+/** What a cluster request came back with: the answers, and the processes that gave none in time. */
+export interface ClusterReplies {
+  readonly answers: readonly ClusterAnswer[];
+  /** Node ids of the live processes that did not answer within `timeoutMs`. */
+  readonly missing: readonly string[];
+}
+
+/** What the runtime gives an adapter for the cluster-wide operations of one gateway route. */
+export interface ClusterChannel {
+  readonly path: string;
+  readonly log: FastifyBaseLogger;
+  /** `clusterTimeoutMs`: how long a request waits for the other processes. */
+  readonly timeoutMs: number;
+  /** Runs a request that came from process `from` here; the resolved value is this process's answer. */
+  answer(request: ClusterRequest, from: string): Promise<unknown>;
+}
+
+/** The adapter's side of the cluster-wide operations of one gateway route. */
+export interface ClusterLink {
+  /** This process's node id for the route: random, never reused. */
+  readonly node: string;
+  /**
+   * Sends `request` to every other live process serving the path; resolves with their answers
+   * once all answered, or after `timeoutMs` with the ones missing named. Never rejects.
+   */
+  request(request: ClusterRequest): Promise<ClusterReplies>;
+  /** Called on `app.close()`: stop answering and release timers. */
+  close(): Promise<void>;
+}
+
+/**
+ * The optional cluster-request part of an adapter. An adapter without it makes every cluster
+ * operation act on this process alone.
+ */
+export interface ClusterAdapter {
+  openCluster?(channel: ClusterChannel): ClusterLink;
+}
+
+// Helpers for adapters: answers are made and copied the same way in every adapter.
+
+/** A JSON round trip, as values cross processes; `undefined` stays `undefined`. */
+export function jsonCopy(value: unknown): unknown {
+  const text = JSON.stringify(value);
+  return text === undefined ? undefined : JSON.parse(text);
+}
+
+/** Runs `run` and gives its outcome as one process's answer, JSON-copied like a remote one. */
+export async function settle(node: string, run: () => Promise<unknown>): Promise<ClusterAnswer> {
+  try {
+    return { node, ok: true, value: jsonCopy(await run()) };
+  } catch (error) {
+    return { node, ok: false, error: errorInfo(error) };
+  }
+}
+
+/** An error as it crosses processes: name and message. */
+export function errorInfo(error: unknown): { name: string; message: string } {
+  return error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: 'Error', message: String(error) };
 }

@@ -1,6 +1,6 @@
 import type { ParamDefinition } from '../definition';
 import { WIRE_ERROR_MESSAGES, WireErrorCode, WsException } from '../errors';
-import { isThenable } from './compiled-handler';
+import { isThenable } from './thenable';
 import type { Connection } from './connection';
 import type { PipeMeta } from './pipes';
 

@@ -79,6 +79,11 @@ export interface BootstrapOptions {
    * `false` turns it off.
    */
   readonly tracing?: boolean;
+  /**
+   * How long `fetchAll`, `joinAll`, `leaveAll`, `disconnectAll` and `serverSideEmit` wait for the
+   * other processes before rejecting with `ClusterTimeoutError`, in ms. Default 5000.
+   */
+  readonly clusterTimeoutMs?: number;
   /** Serve the gateways' AsyncAPI document as JSON on `GET path` (see `fastify-ws-gateway/asyncapi`). */
   readonly asyncapi?: AsyncApiRouteOptions;
 }
@@ -115,6 +120,13 @@ const gatewaysPlugin = fp<PluginOptions>(registerGateways, {
 
 async function registerGateways(app: FastifyInstance, { gateways, options }: PluginOptions) {
   const definitions = readDefinitions(gateways, options);
+  const { clusterTimeoutMs = 5000 } = options;
+  if (!Number.isSafeInteger(clusterTimeoutMs) || clusterTimeoutMs < 1) {
+    throw Errors.INVALID_ARGUMENT(
+      'bootstrap(app, gateways, options)',
+      `options.clusterTimeoutMs must be a positive integer (ms), got ${String(clusterTimeoutMs)}`,
+    );
+  }
   const appContainer = new AppContainer(options.container);
   await appContainer.register(options.providers);
   const global = globalEnhancers(options, appContainer);
@@ -141,6 +153,7 @@ async function registerGateways(app: FastifyInstance, { gateways, options }: Plu
         global,
         observer: observe(definition),
         log: app.log,
+        clusterTimeoutMs,
       }),
   );
   if (!app.hasDecorator('websocketServer')) {
@@ -244,7 +257,8 @@ function addRoute(app: FastifyInstance, runtime: GatewayRuntime, options: Bootst
       ...hooks,
       method: 'GET',
       url: path,
-      schema,
+      // The definition's schema is frozen; Fastify marks the one it is given as visited.
+      schema: schema && { ...schema },
       // Admission first: the deadline starts, a foreign origin is refused before any user hook.
       onRequest: [
         ...connectDeadline(connectTimeoutMs, runtime.deadlines, (request) =>
@@ -264,9 +278,7 @@ function addRoute(app: FastifyInstance, runtime: GatewayRuntime, options: Bootst
   } catch (error) {
     // Fastify's own conflict check also catches non-exact duplicates ("/a/:x" and "/a/:y").
     if ((error as { code?: string }).code !== 'FST_ERR_DUPLICATED_ROUTE') throw error;
-    throw Object.assign(Errors.DUPLICATE_PATH(name, path, (error as Error).message), {
-      cause: error,
-    });
+    throw Errors.DUPLICATE_PATH(name, path, (error as Error).message, { cause: error });
   }
 }
 

@@ -131,16 +131,3 @@ export function invokeHandler(
   if (Array.isArray(args)) return handler.method.apply(instance, args);
   return args.then((resolved) => handler.method.apply(instance, resolved));
 }
-
-/**
- * True for a promise or any object with a `then` method. A `then` getter that throws counts as
- * thenable: `Promise.resolve()` of it rejects with that error, so the request is still answered.
- */
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
-  try {
-    return typeof (value as PromiseLike<unknown>).then === 'function';
-  } catch {
-    return true;
-  }
-}

@@ -1,14 +1,14 @@
 import type { FastifyRequest } from 'fastify';
 import { CloseCode, WireErrorCode, isWsException } from '../errors';
-import type { ArgumentSource } from './argument-builder';
 import type { OutboundFrame } from './codec';
-import { invokeHandler, isThenable, type CompiledHandler } from './compiled-handler';
+import { invokeHandler, type CompiledHandler } from './compiled-handler';
 import { kDetach, type Connection } from './connection';
 import { dispatchMessage } from './dispatcher';
-import type { GatewayRuntime } from './gateway-runtime';
 import type { HeartbeatMember } from './heartbeat-sweep';
 import { chosenClose, closeSocket, errorFrame, replyFrame, wireErrorFrame } from './outbound';
 import { listenTo } from './session-listeners';
+import type { DispatchSession, SessionHost, SocketSession } from './session-types';
+import { isThenable } from './thenable';
 import { timerDelay } from './timer-delay';
 import type { RateLimiter } from './rate-limiter';
 
@@ -21,7 +21,7 @@ const REFUSED = 2;
  * The lifecycle of one connection: frames queued until `@OnConnect` settles, handlers in
  * flight, backpressure, heartbeat, and `@OnClose` exactly once.
  */
-export class ConnectionSession implements ArgumentSource, HeartbeatMember {
+export class ConnectionSession implements DispatchSession, SocketSession, HeartbeatMember {
   instance: object | undefined;
   /** Kept only while `@OnConnect` runs, or for good when a handler takes the request. */
   request: FastifyRequest | undefined;
@@ -49,7 +49,7 @@ export class ConnectionSession implements ArgumentSource, HeartbeatMember {
   private connectDeadline = Infinity;
 
   constructor(
-    readonly runtime: GatewayRuntime,
+    readonly runtime: SessionHost,
     readonly connection: Connection,
     private readonly requestId: string,
   ) {}

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { DependencyContainer, InjectionToken } from 'tsyringe';
 import type { GatewayDefinition } from '../definition';
 import { Errors, type GatewayError } from '../errors';
+import { untypedConstructorParameters } from '../metadata';
 import { Connection } from './connection';
 import { GatewayServer } from './gateway-server';
 
@@ -31,6 +32,9 @@ export function createGatewayContainer(
   definition: GatewayDefinition,
   server: GatewayServer,
 ): GatewayContainer {
+  const untyped = untypedConstructorParameters(definition.target);
+  // Found at ready(), not as tsyringe's "TypeInfo not known" at the first resolution.
+  if (untyped > 0) throw Errors.CONSTRUCTOR_TYPES_MISSING(definition.name, untyped);
   const container = parent.createChildContainer();
   const scope: GatewayContainer = { container, refused: undefined };
   container.registerInstance(GatewayServer, server);

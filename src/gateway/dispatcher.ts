@@ -6,16 +6,17 @@ import {
   isWsException,
 } from '../errors';
 import type { InboundFrame } from './codec';
-import { invokeHandler, isThenable, type CompiledHandler } from './compiled-handler';
-import type { ConnectionSession } from './connection-session';
+import { invokeHandler, type CompiledHandler } from './compiled-handler';
 import { runGuards } from './guards';
 import { maybeThen } from './maybe-then';
 import type { MessageContext } from './message-context';
 import type { MessageObserver } from './observer';
+import { wireErrorFrame } from './outbound';
+import type { DispatchSession as ConnectionSession } from './session-types';
+import { isThenable } from './thenable';
+import type { ValidationOutcome } from './validation';
 
 type Probe = ReturnType<MessageObserver['begin']>;
-import { wireErrorFrame } from './outbound';
-import type { ValidationOutcome } from './validation';
 
 /**
  * Handles one inbound message of an open connection: decode, rate limit, route by event, then

@@ -3,46 +3,19 @@
  * through the container, or an instance), and their normal form: one plain function each,
  * resolved once when the app starts so the message path never looks them up.
  */
-import type { Constructor, EnhancerRef } from '../definition';
+import type { Constructor, EnhancerRef, MessageContext } from '../definition';
 import { Errors } from '../errors';
-import type { MessageContext } from './message-context';
 
-/** Older name of `MessageContext`, kept for function guards written against it. */
-export type GuardContext = MessageContext;
-
-/**
- * A function guard: return (or resolve) `true` to let the message through. Anything else
- * answers the request with `forbidden`; a thrown `WsException` is sent as is.
- *
- * @example
- * const mustBeAdmin: Guard = ({ connection }) => connection.data.role === 'admin';
- */
-export type Guard = (context: MessageContext) => boolean | PromiseLike<boolean>;
-
-/** A guard class (or instance): `canActivate(ctx)`. */
-export interface CanActivate {
-  canActivate(context: MessageContext): boolean | PromiseLike<boolean>;
-}
-
-/** Wraps a handler: call `next()` to run the rest (it returns the handler's result or promise). */
-export interface Interceptor {
-  intercept(context: MessageContext, next: () => unknown): unknown;
-}
-
-/** Maps an error to what the client sees: a `WsException`, or `undefined` to pass it on. */
-export interface ExceptionFilter {
-  catch(error: unknown, context: MessageContext): unknown;
-}
-
-export type GuardRef = Guard | Constructor<CanActivate> | CanActivate;
-export type InterceptorRef =
-  | Constructor<Interceptor>
-  | Interceptor
-  | ((context: MessageContext, next: () => unknown) => unknown);
-export type FilterRef =
-  | Constructor<ExceptionFilter>
-  | ExceptionFilter
-  | ((error: unknown, context: MessageContext) => unknown);
+export type {
+  CanActivate,
+  ExceptionFilter,
+  FilterRef,
+  Guard,
+  GuardContext,
+  GuardRef,
+  Interceptor,
+  InterceptorRef,
+} from '../definition';
 
 export type GuardFn = (context: MessageContext) => unknown;
 export type InterceptFn = (context: MessageContext, next: () => unknown) => unknown;

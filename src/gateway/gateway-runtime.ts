@@ -3,7 +3,13 @@ import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { Constructor, GatewayDefinition, HandlerDefinition } from '../definition';
 import { WireErrorCode } from '../errors';
-import type { AdapterLink, Broadcast, GatewayAdapter } from './adapter';
+import type {
+  AdapterLink,
+  Broadcast,
+  ClusterAnswer,
+  ClusterRequest,
+  GatewayAdapter,
+} from './adapter';
 import type { Codec, OutboundFrame } from './codec';
 import { compileHandler, type CompiledHandler, type GlobalEnhancers } from './compiled-handler';
 import { Connection, type ConnectionHost } from './connection';
@@ -14,6 +20,7 @@ import {
   resolveSingleton,
   type GatewayContainer,
 } from './container';
+import { GatewayCluster, type ClusterHost } from './gateway-cluster';
 import { GatewayServer, type BroadcastTarget } from './gateway-server';
 import { HeartbeatSweep } from './heartbeat-sweep';
 import type { MessageObserver } from './observer';
@@ -23,6 +30,7 @@ import { wireErrorFrame, writePayload } from './outbound';
 import { RateLimiter } from './rate-limiter';
 import { RoomRegistry } from './room-registry';
 import { sessionOf } from './session-listeners';
+import type { SessionHost } from './session-types';
 import { timerDelay } from './timer-delay';
 import { reportContract } from './contract-probe';
 import type { ConnectDeadline } from './upgrade-admission';
@@ -39,13 +47,15 @@ export interface GatewayRuntimeOptions {
   readonly global: GlobalEnhancers;
   readonly observer: MessageObserver | undefined;
   readonly log: FastifyBaseLogger;
+  /** How long a cluster-wide operation waits for the other processes. */
+  readonly clusterTimeoutMs: number;
 }
 
 /**
  * One gateway in one app: its compiled handlers, connections, rooms, broadcaster, adapter
  * link and shutdown drain. Connections share it; per-connection state lives in the session.
  */
-export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
+export class GatewayRuntime implements ConnectionHost, BroadcastTarget, SessionHost, ClusterHost {
   readonly name: string;
   readonly definition: GatewayDefinition;
   readonly limits: Readonly<Limits>;
@@ -70,6 +80,7 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
   private readonly connectionScoped: boolean;
   private instance: object | undefined;
   private link: AdapterLink | undefined;
+  private readonly cluster: GatewayCluster;
   private onIdle: (() => void) | undefined;
 
   constructor(options: GatewayRuntimeOptions) {
@@ -103,6 +114,7 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
         member.connection.socket.terminate();
       },
     );
+    this.cluster = new GatewayCluster(this, options.clusterTimeoutMs);
   }
 
   /** The singleton gateway instance, once started (for `onReady` / `onClose`). */
@@ -119,6 +131,7 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
     }
     this.link = adapter.open({ path, log: this.log, deliver: (b) => this.deliver(b) });
     this.registry.watch(this.link);
+    this.cluster.open(adapter, path);
   }
 
   /** The websocket route handler: runs in the tick the socket opened. */
@@ -204,6 +217,22 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
     return this.registry.members(room);
   }
 
+  clusterRequest(
+    request: ClusterRequest,
+    operation: string,
+    here: boolean,
+  ): Promise<ClusterAnswer[]> {
+    return this.cluster.request(request, operation, here);
+  }
+
+  /** Runs the `@OnServerEvent(event)` handler on the singleton instance, if there is one. */
+  serverEvent(event: string, data: unknown, from: string): Promise<unknown> | undefined {
+    const member = this.definition.serverEvents.get(event);
+    if (member === undefined) return undefined;
+    const instance = this.instance as Record<string, (...args: unknown[]) => unknown>;
+    return new Promise((resolve) => resolve(instance[member](data, from)));
+  }
+
   /** Called when an async handler settles; ends a waiting drain when none is left. */
   settled(): void {
     if (--this.pending === 0 && this.onIdle !== undefined) this.onIdle();
@@ -241,7 +270,7 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget {
     const { link } = this;
     this.link = undefined;
     try {
-      await link?.close();
+      await Promise.all([link?.close(), this.cluster.close()]);
     } catch (error) {
       // Shutdown goes on: the adapter's own resources are the adapter's to report.
       this.log.error({ err: error }, `${this.name}: the adapter failed to close`);

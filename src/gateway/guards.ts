@@ -1,4 +1,4 @@
-import { isThenable } from './compiled-handler';
+import { isThenable } from './thenable';
 import type { GuardFn } from './enhancers';
 import type { MessageContext } from './message-context';
 

@@ -1,4 +1,4 @@
-import { isThenable } from './compiled-handler';
+import { isThenable } from './thenable';
 
 /**
  * `next(value, a, b, c)` now when `value` is plain, after it resolves when it is a thenable:

@@ -3,30 +3,9 @@
  * handler runs. What a pipe throws answers the request with `validation_failed`, naming the
  * parameter's path.
  */
-import type { Constructor, ParamSource } from '../definition';
+import type { PipeMeta, PipeTransform } from '../definition';
 
-/** What a pipe knows about the value it transforms. */
-export interface PipeMeta {
-  /** Where the value comes from: `body`, `param` or `query`. */
-  readonly source: ParamSource;
-  /** The field, param or query key; absent for a whole record or body. */
-  readonly name: string | undefined;
-}
-
-/**
- * A pipe class (resolved through the container) or instance.
- *
- * @example
- * class Trim implements PipeTransform<string, string> {
- *   transform(value: string) { return value.trim(); }
- * }
- */
-export interface PipeTransform<T = any, R = unknown> {
-  transform(value: T, meta: PipeMeta): R | PromiseLike<R>;
-}
-
-export type PipeRef =
-  Constructor<PipeTransform> | PipeTransform | ((value: any, meta: PipeMeta) => unknown);
+export type { PipeMeta, PipeRef, PipeTransform } from '../definition';
 
 function describeSource(meta: PipeMeta): string {
   return meta.name === undefined ? `the ${meta.source}` : `"${meta.name}"`;

@@ -1,14 +1,14 @@
 import type { RawData, WebSocket } from 'ws';
-import type { ConnectionSession } from './connection-session';
+import type { SocketSession } from './session-types';
 
 const kSession = Symbol('fastify-ws-gateway.session');
-type SessionSocket = WebSocket & { [kSession]: ConnectionSession };
+type SessionSocket = WebSocket & { [kSession]: SocketSession };
 
 /**
  * Attaches the session's socket listeners. They are shared functions that find the session on
  * the socket, rather than closures per connection, to keep idle connections small.
  */
-export function listenTo(socket: WebSocket, session: ConnectionSession): void {
+export function listenTo(socket: WebSocket, session: SocketSession): void {
   (socket as SessionSocket)[kSession] = session;
   socket.on('message', onMessage);
   socket.on('close', onClose);
@@ -17,7 +17,7 @@ export function listenTo(socket: WebSocket, session: ConnectionSession): void {
 }
 
 /** The session of a gateway socket; undefined for a socket that is not one. */
-export function sessionOf(socket: WebSocket): ConnectionSession | undefined {
+export function sessionOf(socket: WebSocket): SocketSession | undefined {
   return (socket as Partial<SessionSocket>)[kSession];
 }
 

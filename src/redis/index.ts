@@ -7,5 +7,6 @@ export type {
   HistoryOptions,
   RedisAdapterOptions,
   RedisAdapterStats,
+  RedisClusterStats,
   ReplayBufferOptions,
 } from './redis-adapter';

@@ -1,6 +1,13 @@
 import type { Cluster, Redis } from 'ioredis';
 import { Errors } from '../errors';
-import type { AdapterChannel, AdapterLink, GatewayAdapter } from '../gateway/adapter';
+import type {
+  AdapterChannel,
+  AdapterLink,
+  ClusterChannel,
+  ClusterLink,
+  GatewayAdapter,
+} from '../gateway/adapter';
+import { ClusterBus, type ClusterPublisher, type RedisClusterStats } from './cluster-bus';
 import type { ChannelKeys } from './channel-keys';
 import type { PublishingClient } from './publish-script';
 import type { RedisAdapterStats } from './redis-adapter-stats';
@@ -8,6 +15,7 @@ import { RedisLink } from './redis-link';
 import { Subscriptions, type SubscribingClient } from './subscriptions';
 
 export type { RedisAdapterStats } from './redis-adapter-stats';
+export type { RedisClusterStats } from './cluster-bus';
 
 /** Bounds of the queue of broadcasts waiting for Redis; past any of them the oldest is dropped. */
 export interface ReplayBufferOptions {
@@ -71,6 +79,7 @@ export class RedisAdapter implements GatewayAdapter {
     malformed: 0,
   };
   private readonly links = new Set<RedisLink>();
+  private readonly bus: ClusterBus;
   private listeners: ClientListener[] = [];
 
   constructor(options: RedisAdapterOptions) {
@@ -108,6 +117,26 @@ export class RedisAdapter implements GatewayAdapter {
     this.queue = { maxFrames, maxBytes, maxAgeMs };
     this.history = { maxFrames: historyFrames, ttlMs };
     this.subscriptions = new Subscriptions(sub as unknown as SubscribingClient, this.sharded);
+    this.bus = new ClusterBus({
+      pub: pub as unknown as ClusterPublisher,
+      subscriptions: this.subscriptions,
+      prefix,
+      sharded: this.sharded,
+    });
+  }
+
+  /** Counters of the cluster-wide operations (`fetchAll`, `serverSideEmit`…) since the adapter was created. */
+  clusterStats(): RedisClusterStats {
+    return { ...this.bus.stats };
+  }
+
+  /**
+   * Cluster-wide operations over pub/sub: a request channel per gateway path, a reply channel per
+   * process, and heartbeats that tell which processes are alive (see the scaling-out guide).
+   */
+  openCluster(channel: ClusterChannel): ClusterLink {
+    this.listen();
+    return this.bus.open(channel);
   }
 
   /** Counters since the adapter was created, summed over its gateways. */
@@ -157,6 +186,7 @@ export class RedisAdapter implements GatewayAdapter {
 
   // One listener per event for all gateways, so many gateways don't trip MaxListenersExceeded.
   private listen(): void {
+    if (this.listeners.length > 0) return;
     const each = (action: (link: RedisLink) => void) => () => {
       for (const link of this.links) action(link);
     };

@@ -1,5 +1,10 @@
 import type { ChannelReader } from './channel-reader';
 
+/** Whoever listens to a channel: a room's reader, or the cluster bus. */
+export type SubscriptionReader = Pick<ChannelReader, 'onMessage' | 'resync'> & {
+  readonly keys: { readonly channel: string };
+};
+
 /** The commands of the subscribing ioredis client (`Redis`, or `Cluster` with sharded pub/sub). */
 export interface SubscribingClient {
   readonly status: string;
@@ -16,7 +21,7 @@ const ignore = (): void => undefined;
  * is subscribed while at least one reader wants it, and each reader hears its messages.
  */
 export class Subscriptions {
-  private readonly channels = new Map<string, Set<ChannelReader>>();
+  private readonly channels = new Map<string, Set<SubscriptionReader>>();
   /** Channels left while the client was down, which ioredis re-subscribes by itself on reconnect. */
   private readonly abandoned = new Set<string>();
 
@@ -26,7 +31,7 @@ export class Subscriptions {
   ) {}
 
   /** Adds `reader`; resolves once its channel is subscribed (rejects if the client is down). */
-  add(reader: ChannelReader): Promise<unknown> {
+  add(reader: SubscriptionReader): Promise<unknown> {
     const name = reader.keys.channel;
     this.abandoned.delete(name);
     const readers = this.channels.get(name);
@@ -40,7 +45,7 @@ export class Subscriptions {
   }
 
   /** Removes `reader`; unsubscribes its channel when no reader is left. */
-  async remove(reader: ChannelReader): Promise<void> {
+  async remove(reader: SubscriptionReader): Promise<void> {
     const name = reader.keys.channel;
     const readers = this.channels.get(name);
     if (readers === undefined || !readers.delete(reader) || readers.size > 0) return;

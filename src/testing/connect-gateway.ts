@@ -97,7 +97,7 @@ export async function connectGateway<E = UntypedEvents>(
             },
             unreadable: () =>
               inbox.deliver('error', {
-                code: ClientErrorCode.BadFrame,
+                code: ClientErrorCode.UnreadableFrame,
                 message: 'The server sent a frame that is not a JSON object with a string "event"',
               } satisfies ErrorFrameData),
           });

@@ -4,7 +4,7 @@ import { Gateway, MessageBody, OnMessage } from '../../src';
 import { MAX_DETAILS } from '../../src/gateway/validation';
 import { recordFigures } from './support/figures';
 import { startHarness, type Harness } from './support/harness';
-import { errorCode, uniqueId, type TestClient } from './support/test-client';
+import { errorCode, uniqueId, type TestClient } from '../support/test-client';
 
 class ItemDto {
   @IsString() n!: string;

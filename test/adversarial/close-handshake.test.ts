@@ -3,9 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { Gateway, OnClose, bootstrap, type Connection } from '../../src';
 import { recordFigures } from './support/figures';
 import { startHarness, type Harness } from './support/harness';
-import { Opcode, clientFrame, closeCodeIn, rawUpgrade } from './support/raw-socket';
+import { rawUpgrade } from '../support/network';
+import { Opcode, clientFrame, closeCodeIn } from './support/raw-socket';
 import { Tally } from './support/tally';
-import { within } from './support/test-client';
+import { within } from '../support/waiting';
 
 const GRACE_MS = 200;
 

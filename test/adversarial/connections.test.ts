@@ -12,7 +12,8 @@ import {
 import { recordFigures } from './support/figures';
 import { startHarness, type Harness } from './support/harness';
 import { Tally } from './support/tally';
-import { TestClient, errorCode, within } from './support/test-client';
+import { TestClient, errorCode } from '../support/test-client';
+import { within } from '../support/waiting';
 
 const WAVES = 5;
 const PER_WAVE = 100;

@@ -2,7 +2,8 @@ import { ABUSE_WINDOW_MS } from '../../src/gateway/limits';
 import { Gateway, MessageBody, OnMessage } from '../../src';
 import { recordFigures } from './support/figures';
 import { startHarness, type Harness } from './support/harness';
-import { errorCode, uniqueId, within } from './support/test-client';
+import { errorCode, uniqueId } from '../support/test-client';
+import { within } from '../support/waiting';
 
 const FLOOD = 500;
 

@@ -3,8 +3,10 @@ import { Gateway, GatewayServer, MessageBody, OnMessage } from '../../src';
 import { MiB, recordFigures, settledMemory } from './support/figures';
 import { POLITE_PATH, startHarness, type Harness } from './support/harness';
 import { expectedFor, WIRE_CODES } from './support/oracle';
-import { Opcode, clientFrame, closeCodeIn, rawUpgrade } from './support/raw-socket';
-import { errorCode, within } from './support/test-client';
+import { rawUpgrade } from '../support/network';
+import { errorCode, uniqueId } from '../support/test-client';
+import { within } from '../support/waiting';
+import { Opcode, clientFrame, closeCodeIn } from './support/raw-socket';
 
 const SMALL_PAYLOAD = 1024;
 const GARBAGE_SEED = 20261125;
@@ -176,7 +178,7 @@ describe('hostile frames', () => {
     const before = settledMemory();
     const attacker = await harness.client('/garbage');
     for (const frame of frames) attacker.send(frame);
-    const sentinel = await attacker.request('echo', 'sentinel', 10_000);
+    const sentinel = await attacker.request('echo', 'sentinel', uniqueId(), 10_000);
     expect(sentinel.data).toBe('sentinel');
     await harness.expectPolitePrompt();
 

@@ -2,7 +2,7 @@ import { DEFAULT_LIMITS, Gateway, MessageBody, OnMessage } from '../../src';
 import { recordFigures } from './support/figures';
 import { startHarness, type Harness } from './support/harness';
 import { Tally } from './support/tally';
-import { uniqueId } from './support/test-client';
+import { uniqueId } from '../support/test-client';
 
 const SENT = 40;
 const MAX_IN_FLIGHT = DEFAULT_LIMITS.maxInFlight;

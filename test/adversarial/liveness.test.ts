@@ -8,9 +8,9 @@ import {
 } from '../../src';
 import { recordFigures } from './support/figures';
 import { startHarness, type Harness } from './support/harness';
-import { rawUpgrade } from './support/raw-socket';
+import { rawUpgrade } from '../support/network';
 import { Tally } from './support/tally';
-import { within } from './support/test-client';
+import { within } from '../support/waiting';
 
 const CONNECT_TIMEOUT_MS = 300;
 const PING_INTERVAL_MS = 100;

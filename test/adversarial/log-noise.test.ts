@@ -2,8 +2,10 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { Gateway, OnMessage, bootstrap } from '../../src';
 import { recordFigures } from './support/figures';
-import { Opcode, clientFrame, rawUpgrade } from './support/raw-socket';
-import { TestClient, within } from './support/test-client';
+import { rawUpgrade } from '../support/network';
+import { Opcode, clientFrame } from './support/raw-socket';
+import { TestClient } from '../support/test-client';
+import { within } from '../support/waiting';
 
 interface LogLine {
   readonly level: number;

@@ -3,7 +3,7 @@ import { Gateway, MessageBody, OnMessage, WsException } from '../../src';
 import { recordFigures } from './support/figures';
 import { startHarness, type Harness } from './support/harness';
 import { CLOSE_CODES, WIRE_CODES, expectedFor } from './support/oracle';
-import { TestClient, errorCode, uniqueId, type ServerFrame } from './support/test-client';
+import { TestClient, errorCode, uniqueId, type ServerFrame } from '../support/test-client';
 
 const SEED = 5;
 const RUNS = 150;

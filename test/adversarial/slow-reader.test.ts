@@ -9,9 +9,9 @@ import {
 } from '../../src';
 import { MiB, recordFigures, settledMemory } from './support/figures';
 import { startHarness, type Harness } from './support/harness';
-import { rawUpgrade } from './support/raw-socket';
+import { rawUpgrade } from '../support/network';
 import { Tally } from './support/tally';
-import { within } from './support/test-client';
+import { within } from '../support/waiting';
 
 const CHUNK = 'z'.repeat(64 * 1024);
 const BROADCAST_BYTES = 20 * MiB;

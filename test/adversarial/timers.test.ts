@@ -10,7 +10,7 @@ import {
   type Connection,
 } from '../../src';
 import { Tally } from './support/tally';
-import { within } from './support/test-client';
+import { within } from '../support/waiting';
 
 // 10,000 cycles take minutes on a loaded 2-core machine; 1,000 keep the suite near a minute
 // there, and a per-connection leak shows from the first cycle (the check is exact: zero).

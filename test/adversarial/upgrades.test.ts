@@ -18,7 +18,8 @@ import {
 } from '../../src';
 import { rawUpgradeAnswer } from './support/raw-socket';
 import { Tally } from './support/tally';
-import { TestClient, within } from './support/test-client';
+import { TestClient, uniqueId } from '../support/test-client';
+import { within } from '../support/waiting';
 
 const FLOOD = 100;
 
@@ -61,7 +62,7 @@ async function serve(app: FastifyInstance) {
 /** Proves the server still answers: a fresh echo client round trip. */
 async function expectEcho(url: string): Promise<void> {
   const client = await TestClient.open(url);
-  expect((await client.request('echo', 'still here', 1_000)).data).toBe('still here');
+  expect((await client.request('echo', 'still here', uniqueId(), 1_000)).data).toBe('still here');
   await client.close();
 }
 

@@ -135,6 +135,6 @@ describeWithChromium('chat page in Chromium', () => {
     await grace.click('#leave');
     await ada.waitForSelector('#messages li.notice:has-text("grace left")');
     expect(await grace.isVisible('#join')).toBe(true);
-    expect(await ada.textContent('#members')).toBe('1 here');
+    expect(await ada.textContent('#members')).toBe('1 here: ada');
   });
 });

@@ -1,21 +1,7 @@
-/** Real-network helpers for the conformance suite: listen on port 0, connect `ws` clients. */
+/** Helpers of the conformance suite: connect `ws` clients, read raw answers, record logs. */
 import type { FastifyInstance } from 'fastify';
-import { connect as netConnect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { WebSocket, type ClientOptions } from 'ws';
-
-/** Listens on an ephemeral port and returns the `ws://` base URL. */
-export async function listen(app: FastifyInstance): Promise<string> {
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  if (address === null || typeof address === 'string') throw new Error('not a TCP address');
-  return `ws://127.0.0.1:${address.port}`;
-}
-
-export function portOf(app: FastifyInstance): number {
-  const address = app.server.address();
-  if (address === null || typeof address === 'string') throw new Error('not a TCP address');
-  return address.port;
-}
 
 /** Opens a client (its messages recorded from the start); rejects with ws's error. */
 export function openClient(
@@ -77,29 +63,6 @@ export interface CloseEvent {
 export function closed(ws: WebSocket): Promise<CloseEvent> {
   return new Promise((resolve) => {
     ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() }));
-  });
-}
-
-/** A raw TCP socket that sent an upgrade request; resolves once connected. */
-export function rawUpgrade(
-  port: number,
-  path: string,
-  headers: Record<string, string> = { host: `127.0.0.1:${port}` },
-): Promise<Socket> {
-  const lines = [
-    `GET ${path} HTTP/1.1`,
-    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
-    'Connection: Upgrade',
-    'Upgrade: websocket',
-    'Sec-WebSocket-Version: 13',
-    'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
-  ];
-  return new Promise((resolve, reject) => {
-    const socket = netConnect(port, '127.0.0.1', () => {
-      socket.write(lines.join('\r\n') + '\r\n\r\n');
-      resolve(socket);
-    });
-    socket.once('error', reject);
   });
 }
 

@@ -3,7 +3,8 @@
  * replaces it, and the upgrade listener lives exactly as long as the instance.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
-import { closed, inject, listen, openClient } from './clients';
+import { listen } from '../support/network';
+import { closed, inject, openClient } from './clients';
 import { fastifyWebsocket, SERVER_CLOSE_CODE } from './plugin-under-test';
 
 let app: FastifyInstance;

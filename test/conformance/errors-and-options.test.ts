@@ -10,14 +10,12 @@ import {
   closed,
   ERROR_LEVEL,
   inject,
-  listen,
   nextMessage,
   openClient,
-  portOf,
-  rawUpgrade,
   recordLogs,
   responseHead,
 } from './clients';
+import { listen, portOf, rawUpgrade } from '../support/network';
 import { fastifyWebsocket } from './plugin-under-test';
 
 let app: FastifyInstance;
@@ -116,7 +114,7 @@ describe('errorHandler', () => {
       socket.on('error', (error: Error & { code: string }) => userSaw(error.code));
     });
     await listen(app);
-    const raw = await rawUpgrade(portOf(app), '/ws');
+    const raw = (await rawUpgrade(portOf(app), '/ws', { upgraded: false })).socket;
     expect(await responseHead(raw)).toMatch(/^HTTP\/1\.1 101 /);
     raw.on('error', () => {});
     raw.write(frameWithRsv2('hi'));

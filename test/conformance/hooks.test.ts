@@ -3,19 +3,16 @@
  * refuse it with an HTTP status; errors before the upgrade use Fastify's own error path.
  */
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { Socket } from 'node:net';
 import {
   ERROR_LEVEL,
   inject,
-  listen,
   nextMessage,
   openClient,
-  portOf,
-  rawUpgrade,
   readUntilClosed,
   recordLogs,
   responseHead,
 } from './clients';
+import { listen, portOf, rawUpgrade } from '../support/network';
 import { fastifyWebsocket } from './plugin-under-test';
 
 let app: FastifyInstance;
@@ -133,7 +130,7 @@ describe('a hook that answers refuses the upgrade with its HTTP status', () => {
     await expect(openClient(url)).rejects.toThrow('Unexpected server response: 401');
     await responded;
     expect(calls).toEqual(['onSend:401', 'onResponse:401:true']);
-    const raw = await rawUpgrade(portOf(app), '/');
+    const raw = (await rawUpgrade(portOf(app), '/', { upgraded: false })).socket;
     const text = await readUntilClosed(raw);
     expect(text).toMatch(/^HTTP\/1\.1 401 Unauthorized\r\n/);
     expect(text.endsWith('not authenticated')).toBe(true);
@@ -207,7 +204,10 @@ test('a client reset while an async hook runs does not crash the server', async 
   app.get('/ws', { websocket: true }, (socket) => socket.send('alive'));
   const url = await listen(app);
   const port = portOf(app);
-  const raw: Socket = await rawUpgrade(port, '/ws', { host: `127.0.0.1:${port}`, 'x-slow': '1' });
+  const { socket: raw } = await rawUpgrade(port, '/ws', {
+    headers: { host: `127.0.0.1:${port}`, 'x-slow': '1' },
+    upgraded: false,
+  });
   await hookStarted;
   const gone = new Promise((resolve) => raw.once('close', resolve));
   raw.resetAndDestroy();
@@ -230,7 +230,7 @@ test('a socket error while hooks run destroys that socket instead of crashing', 
   });
   app.get('/ws', { websocket: true }, () => {});
   await listen(app);
-  const raw = await rawUpgrade(portOf(app), '/ws');
+  const raw = (await rawUpgrade(portOf(app), '/ws', { upgraded: false })).socket;
   expect(await readUntilClosed(raw)).toBe('');
   expect(destroyed).toBe(true);
 });
@@ -239,7 +239,7 @@ test('an upgrade request without a Host header works', async () => {
   await appWithPlugin();
   app.get('/ws', { websocket: true }, (socket) => socket.send('no host needed'));
   await listen(app);
-  const raw = await rawUpgrade(portOf(app), '/ws', {});
+  const raw = (await rawUpgrade(portOf(app), '/ws', { headers: {}, upgraded: false })).socket;
   const head = await responseHead(raw);
   expect(head).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n/);
   raw.destroy();

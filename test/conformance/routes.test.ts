@@ -10,7 +10,8 @@ import Fastify, {
 } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
-import { closed, INFO_LEVEL, inject, listen, nextMessage, openClient, recordLogs } from './clients';
+import { listen } from '../support/network';
+import { closed, INFO_LEVEL, inject, nextMessage, openClient, recordLogs } from './clients';
 import { fastifyWebsocket } from './plugin-under-test';
 
 let app: FastifyInstance;

@@ -11,15 +11,13 @@ import { WebSocketServer } from 'ws';
 import {
   WARN_LEVEL,
   closesWithin,
-  listen,
   nextMessage,
   openClient,
-  portOf,
-  rawUpgrade,
   readUntilClosed,
   recordLogs,
   serverSockets,
 } from './clients';
+import { listen, portOf, rawUpgrade } from '../support/network';
 import { fastifyWebsocket, testOursOnly } from './plugin-under-test';
 
 let app: FastifyInstance;
@@ -80,7 +78,9 @@ describe('another upgrade listener on the same server', () => {
     await app.register(fastifyWebsocket);
     app.get('/ws', { websocket: true }, (socket) => socket.send('still serving'));
     const url = await listen(app);
-    const text = await readUntilClosed(await rawUpgrade(portOf(app), '/teapot'));
+    const text = await readUntilClosed(
+      (await rawUpgrade(portOf(app), '/teapot', { upgraded: false })).socket,
+    );
     expect(text).toMatch(/^HTTP\/1\.1 418 /);
     expect(lines.some((line) => line.level === WARN_LEVEL)).toBe(true);
     const ws = await openClient(`${url}/ws`);
@@ -155,7 +155,9 @@ describe('an upgrade answered over plain HTTP ends with its socket closed', () =
   async function refusedAndClosed(path: string): Promise<string> {
     const sockets = serverSockets(app);
     await listen(app);
-    const text = await readUntilClosed(await rawUpgrade(portOf(app), path));
+    const text = await readUntilClosed(
+      (await rawUpgrade(portOf(app), path, { upgraded: false })).socket,
+    );
     await sockets.allClosed();
     expect(sockets.count()).toBe(1);
     expect(await sockets.open()).toBe(0);

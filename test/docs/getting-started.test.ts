@@ -98,14 +98,18 @@ describe('compilers without decorator metadata, as docs/getting-started.md descr
     }
   }
 
-  test('the Quick start gateway fails at bootstrap() with FWG_ERR_NO_TYPE_METADATA', async () => {
+  test('the Quick start gateway fails at bootstrap() and ready() naming the class and the fix', async () => {
     const source = readFileSync(join(ROOT, 'samples/quick-start/src/chat.gateway.ts'), 'utf8');
     const { ChatGateway } = loadWithEsbuild(source, 'quick-start');
     app = Fastify();
-    await expect(bootstrap(app, [ChatGateway])).rejects.toMatchObject({
-      code: 'FWG_ERR_NO_TYPE_METADATA',
-      message: expect.stringContaining('ChatGateway takes constructor parameters'),
-    });
+    const expected = {
+      code: 'FWG_ERR_CONSTRUCTOR_TYPES_MISSING',
+      message: expect.stringMatching(
+        /^ChatGateway has \d constructor parameter.*emitDecoratorMetadata.*@inject/,
+      ),
+    };
+    await expect(bootstrap(app, [ChatGateway])).rejects.toMatchObject(expected);
+    await expect(app.ready()).rejects.toMatchObject(expected);
   });
 
   test('the documented fix (@inject and { body }) injects and validates', async () => {

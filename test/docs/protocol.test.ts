@@ -5,7 +5,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { bootstrap } from 'fastify-ws-gateway';
 import { ChatGateway } from '../../samples/quick-start/src/chat.gateway';
-import { listen, TestClient } from '../integration/support/ws-client';
+import { listen } from '../support/network';
+import { TestClient } from '../support/test-client';
 import { codeBlocks } from './markdown';
 
 let app: FastifyInstance;

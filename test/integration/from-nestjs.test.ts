@@ -5,7 +5,8 @@ import { createTestingApp } from 'fastify-ws-gateway/testing';
 import { MessageStore } from '../../samples/from-nestjs/message-store';
 import { startNestChat } from '../../samples/from-nestjs/nest/chat.gateway';
 import { ChatGateway, buildChatApp } from '../../samples/from-nestjs/port/chat.gateway';
-import { TestClient, listen } from './support/ws-client';
+import { listen } from '../support/network';
+import { TestClient } from '../support/test-client';
 
 type Answer = { ok: true; data: unknown } | { ok: false };
 
@@ -27,9 +28,9 @@ async function nestChat(url: string, role: string): Promise<Chat> {
     async ask(event, data) {
       client.send({ event, data });
       await client.roundTrip();
-      const index = client.frames.findIndex((frame) => frame.event === event);
+      const index = client.unread.findIndex((frame) => frame.event === event);
       if (index === -1) return { ok: false };
-      const [frame] = client.frames.splice(index, 1);
+      const [frame] = client.unread.splice(index, 1);
       return { ok: true, data: frame.data };
     },
     close: () => client.close(),

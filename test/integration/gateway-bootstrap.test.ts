@@ -2,7 +2,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyUpstream from '@fastify/websocket';
 import { IsString } from 'class-validator';
 import { Gateway, OnMessage, MessageBody, bootstrap, fastifyWebsocket } from 'fastify-ws-gateway';
-import { TestClient, listen } from './support/ws-client';
+import { listen } from '../support/network';
+import { TestClient } from '../support/test-client';
 
 class TextDto {
   @IsString() text!: string;
@@ -223,5 +224,42 @@ describe('bootstrap', () => {
       data: { code: 'validation_failed' },
     });
     await Promise.all([lenient.close(), strict.close()]);
+  });
+
+  it("validates the upgrade against the gateway's schema, on every app that serves it", async () => {
+    const querystring = {
+      type: 'object',
+      properties: { token: { type: 'string', minLength: 3 } },
+      required: ['token'],
+    };
+    const options = { schema: { querystring } };
+    @Gateway('/guarded', options)
+    class SchemaGateway {
+      @OnMessage('echo') echo(body: unknown) {
+        return body;
+      }
+    }
+    // An edit after decoration does not reach the gateway: the schema was copied.
+    (options.schema as Record<string, unknown>).querystring = { type: 'object' };
+    const other = Fastify();
+    try {
+      for (const server of [(app = Fastify()), other]) {
+        await bootstrap(server, [SchemaGateway]);
+        await server.ready();
+        await expect(server.injectWS('/guarded')).rejects.toThrow(
+          'Unexpected server response: 400',
+        );
+        await expect(server.injectWS('/guarded?token=ab')).rejects.toThrow(
+          'Unexpected server response: 400',
+        );
+        await expect(echoOver(server, '/guarded?token=abc')).resolves.toEqual({
+          event: 'echo',
+          data: 'hi',
+          id: 1,
+        });
+      }
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -11,7 +11,9 @@ import {
   type Connection,
 } from 'fastify-ws-gateway';
 import { connect } from 'fastify-ws-gateway/client';
-import { TestClient, deferred, listen, until } from './support/ws-client';
+import { listen } from '../support/network';
+import { TestClient } from '../support/test-client';
+import { deferred, until } from '../support/waiting';
 
 /** Close codes `@OnClose` received, per gateway path. */
 const closes: Record<string, number[]> = {};
@@ -171,7 +173,7 @@ describe('closing: codes, replies first, one frame per id', () => {
     client.send({ event: 'kick', id: 2 });
     await expect(client.reply(1)).resolves.toEqual({ event: 'kick-later', data: 'after', id: 1 });
     await expect(client.closed).resolves.toEqual({ code: 4000, reason: 'later' });
-    expect(client.frames).toEqual([]);
+    expect(client.unread).toEqual([]);
   });
 
   it('conn.close() outside any handler (here in @OnConnect) closes at once', async () => {
@@ -240,7 +242,7 @@ describe('closing: codes, replies first, one frame per id', () => {
     });
     await client.roundTrip();
     // Every frame received parsed as JSON (the client would have thrown), and none is extra.
-    expect(client.frames).toEqual([]);
+    expect(client.unread).toEqual([]);
     await expect(client.request('emitRight', null, 2)).resolves.toMatchObject({ data: 'ok' });
     await expect(client.next()).resolves.toEqual({ event: '', data: 1 });
     await client.close();
@@ -256,7 +258,7 @@ describe('closing: codes, replies first, one frame per id', () => {
     });
     // The hanging handler never replies; the close goes out at drainTimeoutMs anyway.
     await expect(client.closed).resolves.toEqual({ code: 4001, reason: 'bye' });
-    expect(client.frames).toEqual([]);
+    expect(client.unread).toEqual([]);
   });
 
   it('a queued request that calls conn.close() is the last one handled', async () => {
@@ -270,7 +272,7 @@ describe('closing: codes, replies first, one frame per id', () => {
     await expect(client.reply(1)).resolves.toMatchObject({ data: 'done' });
     await expect(client.reply(2)).resolves.toMatchObject({ data: 'ok' });
     await expect(client.closed).resolves.toEqual({ code: 4001, reason: 'bye' });
-    expect(client.frames).toEqual([]);
+    expect(client.unread).toEqual([]);
   });
 
   it('with drainTimeoutMs: Infinity, conn.close() waits for the running handler however long', async () => {
@@ -306,6 +308,6 @@ describe('closing: codes, replies first, one frame per id', () => {
       id: 1,
     });
     await expect(client.closed).resolves.toMatchObject({ code: 1001 });
-    expect(client.frames).toEqual([]);
+    expect(client.unread).toEqual([]);
   });
 });

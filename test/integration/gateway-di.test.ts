@@ -1,3 +1,4 @@
+import { transformSync } from 'esbuild';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { container as globalContainer, inject, injectable, singleton } from 'tsyringe';
 import {
@@ -12,7 +13,9 @@ import {
   FASTIFY_REQUEST,
   bootstrap,
 } from 'fastify-ws-gateway';
-import { TestClient, listen, until } from './support/ws-client';
+import { listen } from '../support/network';
+import { TestClient } from '../support/test-client';
+import { until } from '../support/waiting';
 
 @injectable()
 class Greeter {
@@ -220,5 +223,69 @@ describe('dependency injection', () => {
     const client = await TestClient.open(`${await listen(app)}/req-only?a=b`);
     await expect(client.request('url', null, 1)).resolves.toMatchObject({ data: '/req-only?a=b' });
     await client.close();
+  });
+
+  describe('a gateway built without design:paramtypes (tsx, esbuild)', () => {
+    /** Compiles `source` as esbuild does for tsx: decorators, but no parameter types. */
+    function buildWithEsbuild(source: string): Record<string, unknown> {
+      const { code } = transformSync(source, {
+        loader: 'ts',
+        format: 'cjs',
+        tsconfigRaw: { compilerOptions: { experimentalDecorators: true } },
+      });
+      const module = { exports: {} as Record<string, unknown> };
+      new Function('require', 'module', 'exports', code)(require, module, module.exports);
+      return module.exports;
+    }
+
+    const GATEWAY = (path: string, scope: string, parameter: string) => `
+      import { Gateway, OnMessage } from 'fastify-ws-gateway';
+      import { inject } from 'tsyringe';
+      export class Clock { now() { return 42; } }
+      @Gateway('${path}', { scope: '${scope}' })
+      export class EsbuildGateway {
+        constructor(${parameter}) {}
+        @OnMessage('now') now() { return this.clock.now(); }
+      }
+    `;
+
+    it.each([
+      ['singleton', 'private readonly clock: Clock', 1],
+      ['connection', 'private readonly clock: Clock', 1],
+      ['singleton', "@inject('Clock') private readonly clock: Clock, other: Clock", 1],
+      ['singleton', 'private readonly clock: Clock, other: Clock', 2],
+    ])(
+      'with scope %s and (%s) fails ready() naming the class and the fix',
+      async (scope, parameters, count) => {
+        const { EsbuildGateway } = buildWithEsbuild(
+          GATEWAY('/untyped', scope as string, parameters as string),
+        );
+        app = Fastify();
+        const registering = bootstrap(app, [EsbuildGateway as new () => object]);
+        const expected = {
+          code: 'FWG_ERR_CONSTRUCTOR_TYPES_MISSING',
+          message: expect.stringMatching(
+            new RegExp(
+              `^EsbuildGateway has ${count} constructor parameter\\(s\\) .*"emitDecoratorMetadata": true.*@inject\\(token\\)`,
+            ),
+          ),
+        };
+        await expect(app.ready()).rejects.toMatchObject(expected);
+        await expect(registering).rejects.toMatchObject(expected);
+      },
+    );
+
+    it('works when every constructor parameter has an @inject token', async () => {
+      const { EsbuildGateway, Clock } = buildWithEsbuild(
+        GATEWAY('/tokens', 'singleton', "@inject('Clock') private readonly clock: Clock"),
+      );
+      const scope = globalContainer.createChildContainer();
+      scope.register('Clock', { useValue: new (Clock as new () => object)() });
+      app = Fastify();
+      await bootstrap(app, [EsbuildGateway as new () => object], { container: scope });
+      const client = await TestClient.open(`${await listen(app)}/tokens`);
+      await expect(client.request('now', null, 1)).resolves.toMatchObject({ data: 42 });
+      await client.close();
+    });
   });
 });

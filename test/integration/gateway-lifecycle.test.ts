@@ -9,7 +9,9 @@ import {
   bootstrap,
   type Connection,
 } from 'fastify-ws-gateway';
-import { TestClient, deferred, listen, until } from './support/ws-client';
+import { listen } from '../support/network';
+import { TestClient } from '../support/test-client';
+import { deferred, until } from '../support/waiting';
 
 describe('connection lifecycle', () => {
   let app: FastifyInstance;
@@ -49,7 +51,7 @@ describe('connection lifecycle', () => {
     gate.resolve();
     const replies = await Promise.all([1, 2, 3, 4, 5].map((id) => client.reply(id)));
     expect(replies.map((frame) => frame.data)).toEqual([10, 20, 30, 40, 50]);
-    expect(client.frames).toEqual([]);
+    expect(client.unread).toEqual([]);
     expect(order).toEqual(['connect:start', 'connect:end', 'n1', 'n2', 'n3', 'n4', 'n5']);
     await client.close();
   });

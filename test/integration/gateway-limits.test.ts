@@ -9,7 +9,9 @@ import {
   bootstrap,
   type Connection,
 } from 'fastify-ws-gateway';
-import { TestClient, deferred, listen, until } from './support/ws-client';
+import { listen } from '../support/network';
+import { TestClient } from '../support/test-client';
+import { deferred, until } from '../support/waiting';
 
 describe('limits', () => {
   let app: FastifyInstance;
@@ -43,7 +45,7 @@ describe('limits', () => {
     // Frames after the oversized one are not handled any more.
     small.send({ event: 'echo', data: 'late', id: 3 });
     await expect(small.closed).resolves.toMatchObject({ code: 1009 });
-    expect(small.frames).toEqual([]);
+    expect(small.unread).toEqual([]);
     large.send({ event: 'echo', data: 'x'.repeat(5000), id: 2 });
     await expect(large.closed).resolves.toMatchObject({ code: 1009 });
   });

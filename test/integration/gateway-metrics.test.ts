@@ -10,7 +10,8 @@ import {
   type Connection,
 } from 'fastify-ws-gateway';
 import { connectGateway } from 'fastify-ws-gateway/testing';
-import { TestClient, listen } from './support/ws-client';
+import { listen } from '../support/network';
+import { TestClient } from '../support/test-client';
 
 class SayDto {
   @IsString() text!: string;

@@ -16,7 +16,9 @@ import {
   type MessageContext,
 } from 'fastify-ws-gateway';
 import { connectGateway } from 'fastify-ws-gateway/testing';
-import { TestClient, deferred, listen, type Frame } from './support/ws-client';
+import { listen } from '../support/network';
+import { TestClient, type ServerFrame } from '../support/test-client';
+import { deferred } from '../support/waiting';
 
 class SayDto {
   @IsString() text!: string;
@@ -214,7 +216,7 @@ describe('the message pipeline: interceptors, filters, class guards, metadata', 
   async function expectNoMoreFrames(client: TestClient, id: string | number): Promise<void> {
     await client.roundTrip();
     await client.request('ping', {}, 'after');
-    expect(client.frames.filter((frame: Frame) => frame.id === id)).toEqual([]);
+    expect(client.unread.filter((frame: ServerFrame) => frame.id === id)).toEqual([]);
   }
 
   it('runs global, class then method interceptors around the handler, global outermost', async () => {

@@ -18,10 +18,13 @@ import {
   ConnectedSocket,
   WsException,
   bootstrap,
+  jsonCodec,
   type Codec,
   type Connection,
 } from 'fastify-ws-gateway';
-import { TestClient, deferred, listen } from './support/ws-client';
+import { listen } from '../support/network';
+import { TestClient } from '../support/test-client';
+import { deferred } from '../support/waiting';
 
 class AddressDto {
   @IsString() @Length(2, 40) city!: string;
@@ -321,6 +324,40 @@ describe('custom codec', () => {
     client.send({ event: 'echo', data: 1, id: 1 });
     await expect(client.reply(1)).resolves.toEqual({ event: 'echo', data: 1, id: 1 });
     await expect(binary).resolves.toBe(true);
+    await client.close();
+    await app.close();
+  });
+
+  it('can wrap the exported default JSON codec', async () => {
+    const decoded: string[] = [];
+    // Wraps jsonCodec: records each decoded event and stamps every frame it sends.
+    const stampingJson: Codec = {
+      binary: jsonCodec.binary,
+      decode(data, isBinary, maxDepth) {
+        const result = jsonCodec.decode(data, isBinary, maxDepth);
+        if (result.ok) decoded.push(result.frame.event);
+        return result;
+      },
+      encode: (frame) => jsonCodec.encode({ ...frame, event: `${frame.event}!` }),
+    };
+    @Gateway('/stamped', { codec: stampingJson })
+    class StampedGateway {
+      @OnMessage('echo') echo(body: unknown) {
+        return body;
+      }
+    }
+    const app = Fastify();
+    await bootstrap(app, [StampedGateway]);
+    const client = await TestClient.open(`${await listen(app)}/stamped`);
+    client.send({ event: 'echo', data: { a: 1 }, id: 1 });
+    await expect(client.reply(1)).resolves.toEqual({ event: 'echo!', data: { a: 1 }, id: 1 });
+    // What the default codec refuses, the wrapper refuses the same way.
+    client.send('not json');
+    await expect(client.next()).resolves.toMatchObject({
+      event: 'error!',
+      data: { code: 'bad_frame' },
+    });
+    expect(decoded).toEqual(['echo']);
     await client.close();
     await app.close();
   });

@@ -12,7 +12,9 @@ import {
   type GatewayAdapter,
   type Broadcast,
 } from 'fastify-ws-gateway';
-import { TestClient, listen, until } from './support/ws-client';
+import { listen } from '../support/network';
+import { TestClient } from '../support/test-client';
+import { until } from '../support/waiting';
 
 let lastServer: GatewayServer;
 
@@ -84,8 +86,8 @@ describe('rooms and broadcasts', () => {
     for (const client of [a1, a2, b1]) {
       await expect(client.next()).resolves.toEqual({ event: 'shout', data: 'all' });
     }
-    expect(a1.frames).toEqual([]);
-    expect(b1.frames).toEqual([]);
+    expect(a1.unread).toEqual([]);
+    expect(b1.unread).toEqual([]);
   });
 
   it('joins and leaves rooms at once, sends once per connection in several rooms, and honours except(room)', async () => {
@@ -107,7 +109,7 @@ describe('rooms and broadcasts', () => {
     await expect(x.request('count', 'nobody', 4)).resolves.toMatchObject({ data: 0 });
     x.send({ event: 'multi', data: { to: ['nobody'] } });
     await expect(x.request('count', null, 5)).resolves.toMatchObject({ data: 2 });
-    expect(y.frames).toEqual([]);
+    expect(y.unread).toEqual([]);
   });
 
   it('removes a closed connection from every room and from fetchConnections', async () => {
@@ -158,8 +160,8 @@ describe('rooms and broadcasts', () => {
       exceptIds: [expect.any(String)],
     });
     await expect(c.request('count', null, 1)).resolves.toMatchObject({ data: 2 });
-    expect(a.frames).toEqual([]);
-    expect(c.frames).toEqual([]);
+    expect(a.unread).toEqual([]);
+    expect(c.unread).toEqual([]);
   });
 
   it('keeps local delivery when the adapter throws on publish, and logs it', async () => {

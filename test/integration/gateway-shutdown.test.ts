@@ -3,7 +3,9 @@ import { Writable } from 'node:stream';
 import { Gateway, OnClose, OnMessage, bootstrap, type GatewayAdapter } from 'fastify-ws-gateway';
 import { WIRE_ERROR_MESSAGES } from '../../src/errors';
 import fastifyWebsocket from 'fastify-ws-gateway/websocket';
-import { TestClient, deferred, listen, until } from './support/ws-client';
+import { listen } from '../support/network';
+import { TestClient } from '../support/test-client';
+import { deferred, until } from '../support/waiting';
 
 /** The longest delay a Node timer honours; a drain given Infinity waits this long. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -72,7 +74,7 @@ describe('graceful shutdown', () => {
     await expect(idle.closed).resolves.toMatchObject({ code: 1001 });
     await closing;
     expect(started).toHaveBeenCalledTimes(1);
-    expect(busy.frames).toEqual([]);
+    expect(busy.unread).toEqual([]);
     expect(links.closed).toBe(1);
     await until(() => closes.length === 2);
   });

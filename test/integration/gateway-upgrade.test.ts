@@ -15,7 +15,9 @@ import {
   type Connection,
 } from 'fastify-ws-gateway';
 import { rawUpgradeAnswer } from '../adversarial/support/raw-socket';
-import { TestClient, deferred, listen, until } from './support/ws-client';
+import { listen } from '../support/network';
+import { TestClient } from '../support/test-client';
+import { deferred, until } from '../support/waiting';
 
 let app: FastifyInstance;
 afterEach(() => app?.close());

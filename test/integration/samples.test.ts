@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { bootstrap } from 'fastify-ws-gateway';
 import { buildChatApp } from '../../samples/chat/app';
 import { EchoGateway } from '../../samples/echo/echo.gateway';
-import { TestClient, listen } from './support/ws-client';
+import { listen } from '../support/network';
+import { TestClient } from '../support/test-client';
 
 describe('samples', () => {
   let app: FastifyInstance;
@@ -34,17 +35,17 @@ describe('samples', () => {
     const ada = await TestClient.open(`${base}/chat/lobby?name=ada`);
     await expect(ada.next()).resolves.toEqual({
       event: 'joined',
-      data: { user: 'ada', members: 1 },
+      data: { user: 'ada', members: 1, users: ['ada'] },
     });
     const bob = await TestClient.open(`${base}/chat/lobby?name=bob`);
     const elsewhere = await TestClient.open(`${base}/chat/other`);
     await expect(ada.next()).resolves.toEqual({
       event: 'joined',
-      data: { user: 'bob', members: 2 },
+      data: { user: 'bob', members: 2, users: ['ada', 'bob'] },
     });
     await expect(bob.next()).resolves.toEqual({
       event: 'joined',
-      data: { user: 'bob', members: 2 },
+      data: { user: 'bob', members: 2, users: ['ada', 'bob'] },
     });
     await expect(bob.request('say', { text: 'hi' }, 1)).resolves.toEqual({
       event: 'say',
@@ -65,12 +66,15 @@ describe('samples', () => {
       id: 3,
     });
     await bob.close();
-    await expect(ada.next()).resolves.toEqual({ event: 'left', data: { user: 'bob', members: 1 } });
+    await expect(ada.next()).resolves.toEqual({
+      event: 'left',
+      data: { user: 'bob', members: 1, users: ['ada'] },
+    });
     await expect(elsewhere.next()).resolves.toMatchObject({
       event: 'joined',
       data: { members: 1 },
     });
-    expect(elsewhere.frames).toEqual([]);
+    expect(elsewhere.unread).toEqual([]);
     await Promise.all([ada.close(), elsewhere.close()]);
   });
 

@@ -197,11 +197,11 @@ describe('connectGateway (test kit)', () => {
     await expect(closing).resolves.toEqual({ code: 1000, reason: '' });
   });
 
-  test('an unreadable frame from the server is reported as a bad_frame error', async () => {
+  test('an unreadable frame from the server is reported as an unreadable_frame error', async () => {
     const client = await connectGateway<KitEvents>(app, '/kit/lobby', auth);
     const [connection] = app.websocketServer.clients;
     connection.send('not json');
-    await expect(client.next('error')).resolves.toMatchObject({ code: 'bad_frame' });
+    await expect(client.next('error')).resolves.toMatchObject({ code: 'unreadable_frame' });
     await client.close();
   });
 });

@@ -23,13 +23,14 @@ function sourcesUnder(dir: string): string[] {
  * (which esbuild/tsx would drop), so each child starts on plain node in well under a second
  * instead of loading a TypeScript compiler of its own. Returns the dir; remove it when done.
  */
-export function compileGatewayProcess(): string {
+export function compileGatewayProcess(extra: readonly string[] = []): string {
   const out = mkdtempSync(join(tmpdir(), 'fwg-children-'));
   const files = [
     ...sourcesUnder(join(ROOT, 'src')),
     join(ROOT, 'test', 'redis', 'gateway-process.ts'),
     join(ROOT, 'test', 'support', 'room-gateway.ts'),
     join(ROOT, 'test', 'support', 'recording-channel.ts'),
+    ...extra.map((file) => join(ROOT, file)),
   ];
   for (const file of files) {
     const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {

@@ -48,4 +48,29 @@ describeRedis('samples/redis-chat: two chat nodes sharing one Redis', () => {
     // The garden message, emitted before bob's on node 2, would have arrived before 'hi ada'.
     expect(await ada.next('said')).toMatchObject({ user: 'bob', text: 'hi ada' });
   });
+
+  it('shows who is in the room across nodes: presence comes from fetchAll(), not one node’s count', async () => {
+    const [one, two] = [await chatNode(), await chatNode()];
+    const ada = await connectGateway(one, '/chat/lobby', { query: { name: 'ada' } });
+    sockets.push(ada);
+    // Node 2 learns of node 1 from its heartbeats: until then it counts only its own members.
+    for (let probe = 0; ; probe++) {
+      const peek = await connectGateway(two, '/chat/lobby', { query: { name: `peek-${probe}` } });
+      const { users } = (await peek.next('joined')) as { users: string[] };
+      await peek.close();
+      if (users.includes('ada')) break;
+    }
+    const bob = await connectGateway(two, '/chat/lobby', { query: { name: 'bob' } });
+    sockets.push(bob);
+    const joined = (await bob.next('joined')) as { user: string; members: number; users: string[] };
+    expect(joined.user).toBe('bob');
+    expect(joined.users).toEqual(expect.arrayContaining(['ada', 'bob']));
+    expect(joined.members).toBe(joined.users.length);
+    // Node 1's own count would be 1: it has only ada.
+    await bob.close();
+    const left = (await ada.next('left')) as { user: string; users: string[] };
+    while (left.user !== 'bob') Object.assign(left, await ada.next('left'));
+    expect(left.users).toContain('ada');
+    expect(left.users).not.toContain('bob');
+  });
 });

@@ -16,12 +16,64 @@ const errorsPage = readFileSync(join(ROOT, 'docs/errors.md'), 'utf8');
 
 describe('errors table', () => {
   it('fills %s placeholders in order and keeps the code', () => {
-    const factory = defineError('FWG_ERR_TEST', '%s and %s');
-    const error = factory('a', 2);
+    const TestError = defineError('FWG_ERR_TEST', '%s and %s');
+    const error = TestError('a', 2);
     expect(error).toBeInstanceOf(GatewayError);
+    expect(error).toBeInstanceOf(TestError);
     expect(error.code).toBe('FWG_ERR_TEST');
     expect(error.message).toBe('a and 2');
-    expect(factory.code).toBe('FWG_ERR_TEST');
+    expect(TestError.code).toBe('FWG_ERR_TEST');
+    expect(String(error)).toBe('FastifyError [FWG_ERR_TEST]: a and 2');
+  });
+
+  it.each(Object.entries(Errors))(
+    'Errors.%s is its own class, built with or without new, and carries a cause',
+    (_name, ErrorClass) => {
+      const args = ErrorClass.message
+        .split('%s')
+        .slice(1)
+        .map((_, i) => `arg${i}`);
+      const cause = new Error('underlying');
+      const error = new ErrorClass(...args, { cause });
+      const called = ErrorClass(...args);
+      for (const e of [error, called]) {
+        expect(e).toBeInstanceOf(ErrorClass);
+        expect(e).toBeInstanceOf(GatewayError);
+        expect(e).toBeInstanceOf(Error);
+        expect(e.code).toBe(ErrorClass.code);
+        expect(e.code).toMatch(/^FWG_ERR_[A-Z_]+$/);
+        expect(e.message).not.toContain('%s');
+        expect(e.message).toContain(args[args.length - 1]);
+      }
+      expect(error.cause).toBe(cause);
+      expect(called.cause).toBeUndefined();
+      expect(error.message).toBe(called.message);
+      // Another code's class does not claim this error.
+      for (const Other of Object.values(Errors)) {
+        if (Other !== ErrorClass) expect(error).not.toBeInstanceOf(Other);
+      }
+    },
+  );
+
+  it('lets a user build a GatewayError of their own, with a cause', () => {
+    const cause = new Error('underlying');
+    const error = new GatewayError('MY_CODE', 'mine', { cause });
+    expect([error.code, error.message, error.name, error.cause]).toEqual([
+      'MY_CODE',
+      'mine',
+      'GatewayError',
+      cause,
+    ]);
+  });
+
+  it('keeps the messages it had before @fastify/error', () => {
+    expect(Errors.NOT_A_GATEWAY('Foo').message).toBe(
+      'Foo is not a gateway: decorate the class with @Gateway(path) before passing it to bootstrap()',
+    );
+    expect(Errors.INVALID_LIMIT('maxDepth', 'Chat', 'a positive number', '0').message).toBe(
+      'Limit "maxDepth" of Chat must be a positive number, got 0',
+    );
+    expect(Errors.INVALID_ARGUMENT('@Gateway', 'bad path').message).toBe('@Gateway: bad path');
   });
 
   it('gives every wire code a fixed message', () => {

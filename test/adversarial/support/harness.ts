@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { ClientOptions } from 'ws';
 import { Gateway, MessageBody, OnMessage, bootstrap } from '../../../src';
 import type { Constructor } from '../../../src/definition';
-import { TestClient, within } from './test-client';
+import { TestClient, uniqueId } from '../../support/test-client';
+import { within } from '../../support/waiting';
 
 /** The well-behaved neighbour every case checks on: an echo gateway with default limits. */
 export const POLITE_PATH = '/polite';
@@ -59,7 +60,7 @@ export async function startHarness(
 
   const echoesPromptly = async (target: TestClient) => {
     const data = { probe: ++probe };
-    const reply = await target.request('echo', data, PROMPT_MS);
+    const reply = await target.request('echo', data, uniqueId(), PROMPT_MS);
     expect(reply).toMatchObject({ event: 'echo', data });
   };
 

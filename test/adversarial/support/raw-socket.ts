@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { connect, type Socket } from 'node:net';
-import { within } from './test-client';
+import { rawUpgrade } from '../../support/network';
 
 export const Opcode = { Text: 0x1, Binary: 0x2, Close: 0x8, Ping: 0x9, Pong: 0xa } as const;
 
@@ -24,55 +23,6 @@ export function clientFrame(opcode: number, payload: Buffer, fin = true): Buffer
   const masked = Buffer.from(payload);
   for (let i = 0; i < masked.length; i++) masked[i] ^= mask[i % 4];
   return Buffer.concat([head, mask, masked]);
-}
-
-/** A TCP socket that completed a websocket upgrade and then speaks raw bytes. */
-export interface RawWebSocket {
-  readonly socket: Socket;
-  /** Every byte received after the upgrade response. */
-  readonly received: () => Buffer;
-  /** Resolves when the server ends or resets the TCP connection. */
-  readonly ended: Promise<void>;
-}
-
-/**
- * Opens a TCP connection to `port`, sends a websocket upgrade for `path` and resolves once the
- * server answered 101. `read: false` stops reading right after the handshake (a stalled peer).
- */
-export async function rawUpgrade(
-  port: number,
-  path: string,
-  { read = true }: { read?: boolean } = {},
-): Promise<RawWebSocket> {
-  const socket = connect(port, '127.0.0.1');
-  socket.on('error', () => {}); // a reset by the server is an expected outcome here
-  const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-  let buffered = Buffer.alloc(0);
-  let upgraded = false;
-  const handshake = new Promise<void>((resolve, reject) => {
-    socket.on('data', (chunk: Buffer) => {
-      buffered = Buffer.concat([buffered, chunk]);
-      if (upgraded) return;
-      const end = buffered.indexOf('\r\n\r\n');
-      if (end === -1) return;
-      const head = buffered.subarray(0, end).toString();
-      buffered = buffered.subarray(end + 4);
-      upgraded = true;
-      if (!head.startsWith('HTTP/1.1 101')) reject(new Error(head.split('\r\n')[0]));
-      else {
-        if (!read) socket.pause();
-        resolve();
-      }
-    });
-    socket.once('close', () => reject(new Error('closed during the upgrade')));
-  });
-  socket.write(
-    `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\n` +
-      `Connection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\n` +
-      'Sec-WebSocket-Version: 13\r\n\r\n',
-  );
-  await within(handshake, 5_000, `raw upgrade of ${path}`);
-  return { socket, received: () => buffered, ended };
 }
 
 /** The close code of the first close frame the server sent, if one arrived. */
@@ -99,27 +49,17 @@ export function closeCodeIn(bytes: Buffer): number | undefined {
  * Sends a websocket upgrade for `path` with exactly `headers` (no Host unless given) and
  * resolves with everything received until the server closed the connection.
  */
-export function rawUpgradeAnswer(
+export async function rawUpgradeAnswer(
   port: number,
   path: string,
   headers: Record<string, string>,
 ): Promise<string> {
-  const socket = connect(port, '127.0.0.1');
-  socket.on('error', () => {});
+  const { socket } = await rawUpgrade(port, path, { headers, upgraded: false });
   let text = '';
   socket.on('data', (chunk: Buffer) => {
     text += chunk.toString('latin1');
     // A 101 keeps the connection open: the answer is complete with its head.
     if (text.startsWith('HTTP/1.1 101') && text.includes('\r\n\r\n')) socket.destroy();
   });
-  const lines = [
-    `GET ${path} HTTP/1.1`,
-    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
-    'Upgrade: websocket',
-    'Connection: Upgrade',
-    `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
-    'Sec-WebSocket-Version: 13',
-  ];
-  socket.write(lines.join('\r\n') + '\r\n\r\n');
   return new Promise((resolve) => socket.once('close', () => resolve(text)));
 }

@@ -1,4 +1,4 @@
-import { within } from './test-client';
+import { within } from '../../support/waiting';
 
 /** Values recorded by a gateway's handlers, which a test can wait on by count. */
 export class Tally<T> {

@@ -12,7 +12,8 @@ import {
   type Connection,
 } from 'fastify-ws-gateway';
 import { transportOf } from '../../../src/gateway/internals/ws';
-import { TestClient, listen, type Frame } from './ws-client';
+import { listen } from '../../support/network';
+import { TestClient, type ServerFrame as Frame } from '../../support/test-client';
 
 /** `writableCorked` of the transport right after the two emits, per request. */
 export const corkedDuringHandler: number[] = [];
@@ -46,7 +47,7 @@ export async function runBursts(): Promise<Frame[]> {
   }
 }
 
-export const EXPECTED_FRAMES: Frame[] = [1, 2, 3].flatMap((n) => [
+export const EXPECTED_FRAMES: Omit<Frame, 'raw'>[] = [1, 2, 3].flatMap((n) => [
   { event: 'first', data: n },
   { event: 'second', data: n },
   { event: 'burst', data: n, id: n },

@@ -325,11 +325,11 @@ describe('connect() against a protocol server', () => {
     expect(constructed).toBe(3);
   });
 
-  test('an unreadable server frame is reported as a "bad_frame" error event', async () => {
+  test('an unreadable server frame is reported as an "unreadable_frame" error event', async () => {
     const client = open();
     const error = nextEvent(client, 'error');
     await client.request('push', { event: 42, data: null });
-    await expect(error).resolves.toMatchObject({ code: 'bad_frame' });
+    await expect(error).resolves.toMatchObject({ code: 'unreadable_frame' });
   });
 
   test('options are checked when connect() is called', () => {

@@ -70,7 +70,7 @@ describe('@Gateway', () => {
     [
       'upper-case keepHeaders',
       { keepHeaders: ['X-Id'] },
-      'keepHeaders must list lower-case header names',
+      'option "keepHeaders" must list lower-case header names',
     ],
     [
       'an unknown scope',

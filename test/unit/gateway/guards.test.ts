@@ -1,5 +1,5 @@
+import type { Guard, GuardContext } from '../../../src/definition';
 import { runGuards } from '../../../src/gateway/guards';
-import type { Guard, GuardContext } from '../../../src/gateway/enhancers';
 
 const context = { connection: {}, event: 'say', body: { text: 'hi' } } as unknown as GuardContext;
 
