@@ -188,6 +188,27 @@ export const Errors = {
     'FWG_ERR_REQUEST_NOT_INJECTABLE',
     '%s asks for the Fastify request (FASTIFY_REQUEST) in its constructor, but a singleton gateway outlives requests: use @Gateway(path, { scope: "connection" }) or take the request as an @OnConnect parameter',
   ),
+  INVALID_ENHANCER: defineError(
+    'FWG_ERR_INVALID_ENHANCER',
+    '%s: %s is not a usable %s: give it a %s method, or pass a plain function',
+  ),
+  INVALID_PROVIDER: defineError(
+    'FWG_ERR_INVALID_PROVIDER',
+    'bootstrap() providers[%s] is not a provider: %s',
+  ),
+  MISSING_PROVIDER: defineError(
+    'FWG_ERR_MISSING_PROVIDER',
+    'Nothing provides %s (needed by %s): list it in bootstrap(app, gateways, { providers }), or use @Inject(token) on a parameter typed with an interface or `import type`',
+  ),
+  PROVIDER_CYCLE: defineError(
+    'FWG_ERR_PROVIDER_CYCLE',
+    'Providers depend on each other in a cycle: %s; break it with a factory provider or by moving the shared part into its own class',
+  ),
+  PROVIDER_FAILED: defineError('FWG_ERR_PROVIDER_FAILED', 'The factory of provider %s failed: %s'),
+  NO_TYPE_METADATA: defineError(
+    'FWG_ERR_NO_TYPE_METADATA',
+    '%s takes constructor parameters but has no recorded types for them (needed by %s): TypeScript records them only for a decorated class compiled with emitDecoratorMetadata (esbuild and tsx never do), so add @injectable() from tsyringe to the class, or name each parameter with @Inject(token)',
+  ),
   CONSTRUCTOR_TYPES_MISSING: defineError(
     'FWG_ERR_CONSTRUCTOR_TYPES_MISSING',
     '%s has %s constructor parameter(s) it cannot be given: the class carries no design:paramtypes metadata (tsx and esbuild do not emit it). Compile with "emitDecoratorMetadata": true (tsc, ts-node, SWC with decoratorMetadata), or mark every constructor parameter with @inject(token) from tsyringe',

@@ -13,10 +13,34 @@ export {
   Query,
   Req,
   UseGuards,
+  UseInterceptors,
+  UseFilters,
+  SetMetadata,
   Emits,
   OnServerEvent,
   type OnMessageOptions,
 } from './decorators';
+export { inject as Inject } from 'tsyringe';
+export type {
+  Guard,
+  GuardContext,
+  CanActivate,
+  Interceptor,
+  ExceptionFilter,
+  GuardRef,
+  InterceptorRef,
+  FilterRef,
+  MessageContext,
+} from './definition';
+export {
+  ParseIntPipe,
+  ParseFloatPipe,
+  ParseBoolPipe,
+  type PipeTransform,
+  type PipeMeta,
+  type PipeRef,
+} from './gateway/pipes';
+export type { Provider } from './gateway/providers';
 export { bootstrap, type BootstrapOptions } from './gateway/bootstrap';
 export { fastifyWsGateway, type FastifyWsGatewayOptions } from './gateway/plugin';
 export type { AsyncApiRouteOptions } from './gateway/asyncapi-route';
@@ -68,8 +92,6 @@ export type {
   GatewayHooks,
   GatewayOptions,
   GatewaySchema,
-  Guard,
-  GuardContext,
   HandlerDefinition,
   ParamDefinition,
 } from './definition';

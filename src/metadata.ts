@@ -6,9 +6,9 @@
 import 'reflect-metadata';
 import type {
   Constructor,
+  EnhancerRef,
   GatewayDefinition,
   GatewayOptions,
-  Guard,
   HandlerDefinition,
   HandlerKind,
   ParamDefinition,
@@ -19,7 +19,21 @@ import { Errors, WireErrorCode } from './errors';
 const GATEWAY_KEY = Symbol('fastify-ws-gateway:gateway');
 const HANDLERS_KEY = Symbol('fastify-ws-gateway:handlers');
 const PARAMETERS_KEY = Symbol('fastify-ws-gateway:parameters');
-const GUARDS_KEY = Symbol('fastify-ws-gateway:guards');
+const ENHANCER_KEYS = {
+  guards: Symbol('fastify-ws-gateway:guards'),
+  interceptors: Symbol('fastify-ws-gateway:interceptors'),
+  filters: Symbol('fastify-ws-gateway:filters'),
+} as const;
+const CUSTOM_KEY = Symbol('fastify-ws-gateway:custom');
+
+/** The kinds of enhancer `@UseGuards`, `@UseInterceptors` and `@UseFilters` record. */
+export type EnhancerKind = keyof typeof ENHANCER_KEYS;
+
+const ENHANCER_DECORATORS: Readonly<Record<EnhancerKind, string>> = {
+  guards: '@UseGuards',
+  interceptors: '@UseInterceptors',
+  filters: '@UseFilters',
+};
 const EMITS_KEY = Symbol('fastify-ws-gateway:emits');
 const SERVER_EVENTS_KEY = Symbol('fastify-ws-gateway:server-events');
 
@@ -49,6 +63,7 @@ interface EmitRecord {
 export interface ParameterRecord {
   readonly source: Extract<ParamSource, 'body' | 'connection' | 'param' | 'query' | 'request'>;
   readonly name?: string;
+  readonly pipes?: readonly EnhancerRef[];
 }
 
 /** What each kind of handler receives, by position, in its undecorated parameters. */
@@ -170,37 +185,109 @@ export function recordParameter(
 }
 
 /**
- * Records `@UseGuards` on a class (every message handler) or on a handler method. Several
- * `@UseGuards` add up, in the order they are written.
+ * Records `@UseGuards` / `@UseInterceptors` / `@UseFilters` on a class (every message handler)
+ * or on a handler method. Several decorators of one kind add up, in the order they are written.
  */
-export function recordGuards(
+export function recordEnhancers(
+  kind: EnhancerKind,
   target: object,
   member: string | symbol | undefined,
   descriptor: PropertyDescriptor | undefined,
-  guards: readonly Guard[],
+  enhancers: readonly EnhancerRef[],
 ): void {
+  const decorator = ENHANCER_DECORATORS[kind];
   if (member === undefined) {
-    prependOwn(GUARDS_KEY, guards, target);
+    prependOwn(ENHANCER_KEYS[kind], enhancers, target);
     return;
   }
-  const name = assertInstanceMember(target, member, '@UseGuards');
+  const name = assertInstanceMember(target, member, decorator);
   if (typeof descriptor?.value !== 'function') {
     throw Errors.INVALID_ARGUMENT(
-      `@UseGuards on ${className(target)}.${name}`,
+      `${decorator} on ${className(target)}.${name}`,
       'it decorates classes and @OnMessage methods, not properties or accessors',
     );
   }
-  prependOwn(GUARDS_KEY, guards, target, name);
+  prependOwn(ENHANCER_KEYS[kind], enhancers, target, name);
 }
 
-// Decorators apply bottom-up; prepending keeps the guards in the order they are written.
-function prependOwn(key: symbol, guards: readonly Guard[], target: object, member?: string): void {
+/**
+ * Records `SetMetadata(key, value)` on a class or a method, for `ctx.getMetadata(key)`.
+ * The decorator written closest to the member wins when one key is set twice.
+ */
+export function recordCustomMetadata(
+  target: object,
+  member: string | symbol | undefined,
+  key: unknown,
+  value: unknown,
+): void {
+  const name =
+    member === undefined ? undefined : assertInstanceMember(target, member, 'SetMetadata');
+  const own = (
+    name === undefined
+      ? Reflect.getOwnMetadata(CUSTOM_KEY, target)
+      : Reflect.getOwnMetadata(CUSTOM_KEY, target, name)
+  ) as Map<unknown, unknown> | undefined;
+  const values = new Map(own);
+  // Decorators apply bottom-up: the one written last (applied first) is kept.
+  if (!values.has(key)) values.set(key, value);
+  if (name === undefined) Reflect.defineMetadata(CUSTOM_KEY, values, target);
+  else Reflect.defineMetadata(CUSTOM_KEY, values, target, name);
+}
+
+/** One constructor parameter of a class the container builds. */
+export interface ConstructorDependency {
+  readonly token: unknown;
+  /** Named by `@inject(token)` rather than by the declared type. */
+  readonly explicit: boolean;
+  /** `@inject(token, { isOptional: true })`, `@injectAll` and the like: never missing. */
+  readonly optional: boolean;
+}
+
+/**
+ * The constructor dependencies of `target` as tsyringe resolves them (`@inject(token)` first,
+ * then the declared type, inherited from a base class as tsyringe reads it), or `undefined`
+ * when TypeScript emitted no parameter types for a constructor that takes parameters.
+ */
+export function readConstructorDependencies(
+  target: Constructor,
+): readonly ConstructorDependency[] | undefined {
+  const types = Reflect.getMetadata('design:paramtypes', target) as unknown[] | undefined;
+  // tsyringe's own key for `@inject` (reflection-helpers INJECTION_TOKEN_METADATA_KEY).
+  const tokens = (Reflect.getOwnMetadata('injectionTokens', target) ?? {}) as Record<
+    number,
+    unknown
+  >;
+  const count = Math.max(types?.length ?? 0, target.length);
+  if (types === undefined && count > Object.keys(tokens).length) return undefined;
+  const dependencies: ConstructorDependency[] = [];
+  for (let index = 0; index < count; index++) {
+    const named = tokens[index] as { token?: unknown; multiple?: boolean; isOptional?: boolean };
+    if (named === undefined) {
+      dependencies.push({ token: types?.[index], explicit: false, optional: false });
+    } else if (typeof named === 'object' && named !== null && 'token' in named) {
+      dependencies.push({
+        token: named.token,
+        explicit: true,
+        optional: named.multiple === true || named.isOptional === true || 'transform' in named,
+      });
+    } else dependencies.push({ token: named, explicit: true, optional: false });
+  }
+  return dependencies;
+}
+
+// Decorators apply bottom-up; prepending keeps the entries in the order they are written.
+function prependOwn(
+  key: symbol,
+  items: readonly EnhancerRef[],
+  target: object,
+  member?: string,
+): void {
   const own = (
     member === undefined
       ? Reflect.getOwnMetadata(key, target)
       : Reflect.getOwnMetadata(key, target, member)
-  ) as readonly Guard[] | undefined;
-  const list = Object.freeze([...guards, ...(own ?? [])]);
+  ) as readonly EnhancerRef[] | undefined;
+  const list = Object.freeze([...items, ...(own ?? [])]);
   if (member === undefined) Reflect.defineMetadata(key, list, target);
   else Reflect.defineMetadata(key, list, target, member);
 }
@@ -287,10 +374,10 @@ function buildDefinition(target: Constructor, gateway: GatewayRecord): GatewayDe
   const onConnect: HandlerDefinition[] = [];
   const onClose: HandlerDefinition[] = [];
   const messages = new Map<string, HandlerDefinition>();
-  const classGuards = collectClassGuards(target);
+  const classLevel = collectClassLevel(target);
   for (const [member, { prototype, records }] of collectHandlers(target)) {
     for (const record of records) {
-      const handler = defineHandler(name, prototype, member, record, classGuards);
+      const handler = defineHandler(name, prototype, member, record, classLevel);
       if (handler.kind === 'connect') onConnect.push(handler);
       else if (handler.kind === 'close') onClose.push(handler);
       else {
@@ -342,14 +429,30 @@ function buildDefinition(target: Constructor, gateway: GatewayRecord): GatewayDe
   });
 }
 
-/** Class-level guards of `target` and its base classes, base classes first. */
-function collectClassGuards(target: Constructor): readonly Guard[] {
-  const guards: Guard[] = [];
+/** What a class (and its base classes, base first) sets for every message handler. */
+interface ClassLevel {
+  readonly enhancers: Readonly<Record<EnhancerKind, readonly EnhancerRef[]>>;
+  readonly metadata: ReadonlyMap<unknown, unknown>;
+}
+
+function collectClassLevel(target: Constructor): ClassLevel {
+  const enhancers: Record<EnhancerKind, EnhancerRef[]> = {
+    guards: [],
+    interceptors: [],
+    filters: [],
+  };
+  const metadata = new Map<unknown, unknown>();
   for (let type: unknown = target; typeof type === 'function'; type = Object.getPrototypeOf(type)) {
-    const own = Reflect.getOwnMetadata(GUARDS_KEY, type) as readonly Guard[] | undefined;
-    if (own !== undefined) guards.unshift(...own);
+    for (const kind of Object.keys(ENHANCER_KEYS) as EnhancerKind[]) {
+      const own = Reflect.getOwnMetadata(ENHANCER_KEYS[kind], type) as
+        readonly EnhancerRef[] | undefined;
+      if (own !== undefined) enhancers[kind].unshift(...own);
+    }
+    const custom = Reflect.getOwnMetadata(CUSTOM_KEY, type) as Map<unknown, unknown> | undefined;
+    // A subclass's value wins over its base's.
+    for (const [key, value] of custom ?? []) if (!metadata.has(key)) metadata.set(key, value);
   }
-  return guards;
+  return { enhancers, metadata };
 }
 
 /** `@Emits` of `target` and its base classes, base classes first; a subclass may redeclare an event's DTO. */
@@ -430,7 +533,7 @@ function defineHandler(
   prototype: object,
   member: string,
   record: HandlerRecord,
-  classGuards: readonly Guard[],
+  classLevel: ClassLevel,
 ): HandlerDefinition {
   const method = (prototype as Record<string, unknown>)[member] as (...args: unknown[]) => unknown;
   const types = Reflect.getOwnMetadata('design:paramtypes', prototype, member) as
@@ -455,35 +558,46 @@ function defineHandler(
     }
     const source = parameter?.source ?? defaults.shift();
     if (source === undefined) throw Errors.UNRESOLVED_PARAMETER(className, member, index);
-    params.push(
-      Object.freeze(
-        parameter?.name === undefined ? { index, source } : { index, source, name: parameter.name },
-      ),
-    );
+    const param: { -readonly [K in keyof ParamDefinition]: ParamDefinition[K] } = { index, source };
+    if (parameter?.name !== undefined) param.name = parameter.name;
+    if (parameter?.pipes !== undefined) param.pipes = parameter.pipes;
+    params.push(Object.freeze(param));
   }
 
-  const ownGuards = Reflect.getOwnMetadata(GUARDS_KEY, prototype, member) as
-    readonly Guard[] | undefined;
+  const custom = Reflect.getOwnMetadata(CUSTOM_KEY, prototype, member) as
+    Map<unknown, unknown> | undefined;
+  const metadata = new Map(custom);
+  for (const [key, value] of classLevel.metadata) if (!metadata.has(key)) metadata.set(key, value);
   const handler: { -readonly [K in keyof HandlerDefinition]: HandlerDefinition[K] } = {
     kind: record.kind,
     member,
     params: Object.freeze(params),
   };
+  if (metadata.size > 0) handler.metadata = new FrozenMap(metadata);
+  for (const kind of Object.keys(ENHANCER_KEYS) as EnhancerKind[]) {
+    const own = Reflect.getOwnMetadata(ENHANCER_KEYS[kind], prototype, member) as
+      readonly EnhancerRef[] | undefined;
+    if (record.kind === 'message') {
+      const list = [...classLevel.enhancers[kind], ...(own ?? [])];
+      if (list.length > 0) handler[kind] = Object.freeze(list);
+    } else if (own !== undefined) {
+      throw Errors.INVALID_ARGUMENT(
+        `${ENHANCER_DECORATORS[kind]} on ${className}.${member}`,
+        kind === 'guards'
+          ? 'guards apply to @OnMessage handlers; refuse a connection with a Fastify hook (@Gateway(path, { hooks }))'
+          : `${kind} apply to @OnMessage handlers only`,
+      );
+    }
+  }
   if (record.kind === 'message') {
     handler.event = record.event;
-    const body = params.find((param) => param.source === 'body');
+    // A field (`@MessageBody('count')`) is typed as the field, not as the body's DTO.
+    const body = params.find((param) => param.source === 'body' && param.name === undefined);
     const bodyType =
       record.body ?? (body === undefined ? undefined : asDtoClass(types?.[body.index]));
     if (bodyType !== undefined) handler.bodyType = bodyType;
     if (record.reply !== undefined) handler.replyType = record.reply;
     if (record.errors !== undefined) handler.errors = Object.freeze([...record.errors]);
-    const guards = [...classGuards, ...(ownGuards ?? [])];
-    if (guards.length > 0) handler.guards = Object.freeze(guards);
-  } else if (ownGuards !== undefined) {
-    throw Errors.INVALID_ARGUMENT(
-      `@UseGuards on ${className}.${member}`,
-      'guards apply to @OnMessage handlers; refuse a connection with a Fastify hook (@Gateway(path, { hooks }))',
-    );
   }
   return Object.freeze(handler);
 }

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { Registry, collectDefaultMetrics } from 'prom-client';
 import { bootstrap, type GatewayAdapter } from 'fastify-ws-gateway';
 import { ChatGateway } from './chat.gateway';
 
@@ -30,7 +31,7 @@ function packageRoot(from: string): string {
 
 /**
  * The chat sample: the gateway at `/chat/:room`, the page at `/`, the browser client at
- * `/client.js` and the AsyncAPI document at `/asyncapi.json`.
+ * `/client.js`, the AsyncAPI document at `/asyncapi.json` and Prometheus metrics at `/metrics`.
  *
  * @example
  * const app = await buildChatApp({ logger: true });
@@ -41,8 +42,12 @@ export async function buildChatApp(options: ChatAppOptions = {}): Promise<Fastif
   const page = join(root, PAGE);
   const clientScript = options.clientScript ?? join(root, 'dist', 'client', 'browser.js');
   const app = Fastify({ logger: options.logger ?? false });
+  // One registry per app: the gateway's metrics and the process's, served below.
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
   await bootstrap(app, [ChatGateway], {
     adapter: options.adapter,
+    metrics: { registry },
     // The contract, generated from the gateway's decorators; the page links to it.
     asyncapi: {
       path: '/asyncapi.json',
@@ -50,6 +55,9 @@ export async function buildChatApp(options: ChatAppOptions = {}): Promise<Fastif
     },
   });
 
+  app.get('/metrics', async (_request, reply) => {
+    return reply.type(registry.contentType).send(await registry.metrics());
+  });
   app.get('/', async (_request, reply) => {
     return reply.type('text/html; charset=utf-8').send(await readFile(page));
   });

@@ -8,5 +8,8 @@ export { Param } from './param';
 export { Query } from './query';
 export { Req } from './req';
 export { UseGuards } from './use-guards';
+export { UseInterceptors } from './use-interceptors';
+export { UseFilters } from './use-filters';
+export { SetMetadata } from './set-metadata';
 export { Emits } from './emits';
 export { OnServerEvent } from './on-server-event';

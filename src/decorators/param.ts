@@ -1,3 +1,4 @@
+import type { PipeRef } from '../definition';
 import { namedParameter } from './named-parameter';
 
 /**
@@ -6,6 +7,6 @@ import { namedParameter } from './named-parameter';
  * @example
  * @OnConnect() join(@ConnectedSocket() conn: Connection, @Param('room') room: string) {}
  */
-export function Param(name?: string): ParameterDecorator {
-  return namedParameter('param', '@Param', 'all params', name);
+export function Param(name?: string, ...pipes: PipeRef[]): ParameterDecorator {
+  return namedParameter('param', '@Param', 'all params', name, pipes);
 }

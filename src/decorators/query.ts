@@ -1,3 +1,4 @@
+import type { PipeRef } from '../definition';
 import { namedParameter } from './named-parameter';
 
 /**
@@ -6,6 +7,6 @@ import { namedParameter } from './named-parameter';
  * @example
  * @OnConnect() join(@ConnectedSocket() conn: Connection, @Query('lang') lang?: string) {}
  */
-export function Query(name?: string): ParameterDecorator {
-  return namedParameter('query', '@Query', 'the whole query', name);
+export function Query(name?: string, ...pipes: PipeRef[]): ParameterDecorator {
+  return namedParameter('query', '@Query', 'the whole query', name, pipes);
 }

@@ -9,7 +9,7 @@ import fp from 'fastify-plugin';
 import type { DependencyContainer } from 'tsyringe';
 import type { Constructor, GatewayDefinition } from '../definition';
 import { readGatewayDefinition } from '../metadata';
-import { Errors } from '../errors';
+import { Errors, WireErrorCode } from '../errors';
 import fastifyWebsocket, { addDrainHook, hasDrainHooks } from '../websocket/plugin';
 import type { GatewayAdapter } from './adapter';
 import { MemoryAdapter } from './memory-adapter';
@@ -17,6 +17,22 @@ import type { Codec } from './codec';
 import { GatewayRuntime } from './gateway-runtime';
 import { jsonCodec } from './json-codec';
 import { resolveLimits, type Limits } from './limits';
+import type { GlobalEnhancers } from './compiled-handler';
+import {
+  enhancerFunction,
+  type EnhancerShape,
+  type FilterFn,
+  type FilterRef,
+  type GuardFn,
+  type GuardRef,
+  type InterceptFn,
+  type InterceptorRef,
+} from './enhancers';
+import { runLifecycle } from './lifecycle';
+import { AppContainer, type Provider } from './providers';
+import { createMetrics, type MetricsOptions } from './metrics';
+import { MessageObserver } from './observer';
+import { loadTracing } from './tracing';
 import { addAsyncApiRoute, type AsyncApiRouteOptions } from './asyncapi-route';
 import { resolveResume, type ResumeOptions } from './resume-options';
 import {
@@ -45,6 +61,25 @@ export interface BootstrapOptions {
   readonly validator?: ValidatorOptions;
   /** Frame codec for gateways without their own; JSON by default. */
   readonly codec?: Codec;
+  /**
+   * Services for the container, singletons: classes, `{ provide, useValue }`,
+   * `{ provide, useClass }`, `{ provide, useFactory, inject }` (async factories finish before
+   * `ready()` does).
+   */
+  readonly providers?: readonly Provider[];
+  /** Guards for every message handler of every gateway, before the class's and the method's. */
+  readonly guards?: readonly GuardRef[];
+  /** Interceptors around every message handler of every gateway, outermost. */
+  readonly interceptors?: readonly InterceptorRef[];
+  /** Filters for every message handler of every gateway, tried after the class's and the method's. */
+  readonly filters?: readonly FilterRef[];
+  /** Prometheus metrics into your prom-client `Registry` (an optional peer). */
+  readonly metrics?: MetricsOptions;
+  /**
+   * A span per handled message when an OpenTelemetry tracer provider is registered (default);
+   * `false` turns it off.
+   */
+  readonly tracing?: boolean;
   /**
    * How long `fetchAll`, `joinAll`, `leaveAll`, `disconnectAll` and `serverSideEmit` wait for the
    * other processes before rejecting with `ClusterTimeoutError`, in ms. Default 5000.
@@ -95,6 +130,21 @@ async function registerGateways(app: FastifyInstance, { gateways, options }: Plu
       `options.clusterTimeoutMs must be a positive integer (ms), got ${String(clusterTimeoutMs)}`,
     );
   }
+  const appContainer = new AppContainer(options.container);
+  await appContainer.register(options.providers);
+  const global = globalEnhancers(options, appContainer);
+  const metrics = options.metrics === undefined ? undefined : createMetrics(options.metrics);
+  const tracing = loadTracing(options.tracing);
+  const knownCodes = new Set<string>(Object.values(WireErrorCode));
+  const observe = (definition: GatewayDefinition): MessageObserver | undefined =>
+    metrics === undefined && tracing === undefined
+      ? undefined
+      : new MessageObserver(
+          routePath(app.prefix, definition.path),
+          definition.name,
+          metrics?.forGateway(definition.name, definition.messages.keys(), knownCodes),
+          tracing,
+        );
   const runtimes = definitions.map(
     (definition) =>
       new GatewayRuntime({
@@ -102,7 +152,9 @@ async function registerGateways(app: FastifyInstance, { gateways, options }: Plu
         limits: resolveLimits(definition.name, options.limits, definition.options.limits),
         codec: definition.options.codec ?? options.codec ?? jsonCodec,
         validator: mergeValidatorOptions(options.validator, definition.options.validator),
-        container: options.container,
+        app: appContainer,
+        global,
+        observer: observe(definition),
         log: app.log,
         resume: resolveResume(definition.name, options.resume, definition.options.resume),
         clusterTimeoutMs,
@@ -121,8 +173,16 @@ async function registerGateways(app: FastifyInstance, { gateways, options }: Plu
   if (options.asyncapi !== undefined) addAsyncApiRoute(app, definitions, options.asyncapi);
 
   const adapter = options.adapter ?? new MemoryAdapter();
+  const unwatch = metrics?.watchAdapter(adapter);
+  // Providers are built first (dependencies first), then gateways (afterInit), then onReady runs
+  // on each in that order; onClose runs in the reverse order, after the drain.
+  let started: object[] = [];
   app.addHook('onReady', async () => {
-    runtimes.forEach((runtime, i) => runtime.start(adapter, paths[i]));
+    started = appContainer.instances();
+    for (const [i, runtime] of runtimes.entries()) await runtime.start(adapter, paths[i]);
+    for (const runtime of runtimes)
+      if (runtime.singleton !== undefined) started.push(runtime.singleton);
+    await runLifecycle(started, 'onReady', app.log);
   });
   const drain = async () => {
     await Promise.all(runtimes.map((runtime) => runtime.drain()));
@@ -132,7 +192,30 @@ async function registerGateways(app: FastifyInstance, { gateways, options }: Plu
   else app.addHook('preClose', drain);
   app.addHook('onClose', async () => {
     await Promise.all(runtimes.map((runtime) => runtime.stop()));
+    unwatch?.();
+    await runLifecycle([...started].reverse(), 'onClose', app.log);
   });
+}
+
+/** Builds the guards, interceptors and filters of `bootstrap()` once, through the app's container. */
+function globalEnhancers(options: BootstrapOptions, appContainer: AppContainer): GlobalEnhancers {
+  const build = <T>(key: 'guards' | 'interceptors' | 'filters', shape: EnhancerShape): T[] => {
+    const refs = options[key] ?? [];
+    if (!Array.isArray(refs)) {
+      throw Errors.INVALID_ARGUMENT(`bootstrap() ${key}`, `pass an array of ${key}`);
+    }
+    return refs.map(
+      (ref: unknown, index) =>
+        enhancerFunction(shape, ref as object, `bootstrap() ${key}[${index}]`, (target) =>
+          appContainer.resolve(target, appContainer.container),
+        ) as T,
+    );
+  };
+  return {
+    guards: build<GuardFn>('guards', 'guard'),
+    interceptors: build<InterceptFn>('interceptors', 'interceptor'),
+    filters: build<FilterFn>('filters', 'filter'),
+  };
 }
 
 /** Reads every definition and reports cross-gateway misuse before any route exists. */

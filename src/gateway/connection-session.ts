@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { CloseCode, WireErrorCode, isWsException } from '../errors';
 import type { OutboundFrame } from './codec';
-import type { CompiledHandler } from './compiled-handler';
+import { invokeHandler, type CompiledHandler } from './compiled-handler';
 import { kDetach, type Connection } from './connection';
 import { dispatchMessage } from './dispatcher';
 import type { HeartbeatMember } from './heartbeat-sweep';
@@ -31,6 +31,8 @@ export class ConnectionSession implements DispatchSession, SocketSession, Heartb
   pingRound = 0;
   /** Set on gateways with `resume`: the numbered outbox and the drop/resume state. */
   resume: ResumeSession | undefined;
+  /** The upgrade request's trace context, when tracing is on. */
+  traceContext: unknown;
   private state = CONNECTING;
   private isClosed = false;
   private connectPending = false;
@@ -61,6 +63,8 @@ export class ConnectionSession implements DispatchSession, SocketSession, Heartb
    */
   start(request: FastifyRequest, deadline: number): void {
     const { runtime, connection } = this;
+    if (runtime.observer !== undefined)
+      this.traceContext = runtime.observer.opened(request.headers);
     listenTo(connection.socket, this);
     runtime.registry.add(connection);
     runtime.heartbeat.add(this);
@@ -128,13 +132,8 @@ export class ConnectionSession implements DispatchSession, SocketSession, Heartb
     this.send(wireErrorFrame(WireErrorCode.InternalError, id));
   }
 
-  /** Counts an async handler in flight until it settles, then replies; pauses at the limit. */
-  track(
-    handler: CompiledHandler,
-    event: string,
-    id: string | number | undefined,
-    result: PromiseLike<unknown>,
-  ): void {
+  /** Counts an async message in flight until it settles, then hands over its outcome; pauses at the limit. */
+  track(result: PromiseLike<unknown>, settled: (ok: boolean, value: unknown) => void): void {
     this.runtime.pending++;
     if (++this.inFlight >= this.runtime.limits.maxInFlight && this.backlog === undefined) {
       this.backlog = [];
@@ -142,11 +141,11 @@ export class ConnectionSession implements DispatchSession, SocketSession, Heartb
     }
     Promise.resolve(result).then(
       (value) => {
-        this.reply(event, id, value);
+        settled(true, value);
         this.settle();
       },
       (error: unknown) => {
-        this.fail(handler, event, id, error);
+        settled(false, error);
         this.settle();
       },
     );
@@ -210,6 +209,7 @@ export class ConnectionSession implements DispatchSession, SocketSession, Heartb
     this.closeCode = chosen?.code ?? code;
     this.closeReason = chosen?.reason ?? reason;
     this.backlog = undefined;
+    this.runtime.observer?.closed(code);
     this.runtime.heartbeat.delete(this);
     this.connection[kDetach]();
     this.runtime.registry.delete(this.connection);
@@ -225,7 +225,7 @@ export class ConnectionSession implements DispatchSession, SocketSession, Heartb
       const handler = handlers[i];
       let result: unknown;
       try {
-        result = handler.method.apply(this.instance, handler.buildArguments(this, undefined));
+        result = invokeHandler(handler, this.instance, this, undefined);
       } catch (error) {
         this.refuse(`${handler.label} threw`, error);
         return;
@@ -358,7 +358,7 @@ export class ConnectionSession implements DispatchSession, SocketSession, Heartb
     if (instance === undefined) return;
     for (const handler of this.runtime.onClose) {
       try {
-        await handler.method.apply(instance, handler.buildArguments(this, undefined));
+        await invokeHandler(handler, instance, this, undefined);
       } catch (error) {
         this.logFailure(error, `${handler.label} threw`, undefined);
       }

@@ -1,9 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import {
-  container as globalContainer,
-  type DependencyContainer,
-  type InjectionToken,
-} from 'tsyringe';
+import type { DependencyContainer, InjectionToken } from 'tsyringe';
 import type { GatewayDefinition } from '../definition';
 import { Errors, type GatewayError } from '../errors';
 import { untypedConstructorParameters } from '../metadata';
@@ -30,16 +26,16 @@ export interface GatewayContainer {
   refused: GatewayError | undefined;
 }
 
-/** A child of `parent` (default: tsyringe's global container) for one gateway. */
+/** A child of `parent` (the app's container) for one gateway. */
 export function createGatewayContainer(
-  parent: DependencyContainer | undefined,
+  parent: DependencyContainer,
   definition: GatewayDefinition,
   server: GatewayServer,
 ): GatewayContainer {
   const untyped = untypedConstructorParameters(definition.target);
   // Found at ready(), not as tsyringe's "TypeInfo not known" at the first resolution.
   if (untyped > 0) throw Errors.CONSTRUCTOR_TYPES_MISSING(definition.name, untyped);
-  const container = (parent ?? globalContainer).createChildContainer();
+  const container = parent.createChildContainer();
   const scope: GatewayContainer = { container, refused: undefined };
   container.registerInstance(GatewayServer, server);
   // Connection-scoped children override these with the real values.

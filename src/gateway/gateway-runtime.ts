@@ -1,8 +1,7 @@
 import type { ValidatorOptions } from 'class-validator';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
-import type { DependencyContainer } from 'tsyringe';
 import type { WebSocket } from 'ws';
-import type { GatewayDefinition } from '../definition';
+import type { Constructor, GatewayDefinition, HandlerDefinition } from '../definition';
 import { WireErrorCode } from '../errors';
 import type {
   AdapterLink,
@@ -12,7 +11,7 @@ import type {
   GatewayAdapter,
 } from './adapter';
 import type { Codec, OutboundFrame } from './codec';
-import { compileHandler, type CompiledHandler } from './compiled-handler';
+import { compileHandler, type CompiledHandler, type GlobalEnhancers } from './compiled-handler';
 import { Connection, kResume, type ConnectionHost } from './connection';
 import { ConnectionSession } from './connection-session';
 import {
@@ -24,6 +23,8 @@ import {
 import { GatewayCluster, type ClusterHost } from './gateway-cluster';
 import { GatewayServer, type BroadcastTarget } from './gateway-server';
 import { HeartbeatSweep } from './heartbeat-sweep';
+import type { MessageObserver } from './observer';
+import type { AppContainer } from './providers';
 import { ABUSE_WINDOW_MS, type Limits } from './limits';
 import { wireErrorFrame, writePayload } from './outbound';
 import { RateLimiter } from './rate-limiter';
@@ -43,7 +44,11 @@ export interface GatewayRuntimeOptions {
   readonly limits: Readonly<Limits>;
   readonly codec: Codec;
   readonly validator: ValidatorOptions | undefined;
-  readonly container: DependencyContainer | undefined;
+  /** The app's container (providers); the gateway gets a child of it. */
+  readonly app: AppContainer;
+  /** Guards, interceptors and filters of `bootstrap()`, already built. */
+  readonly global: GlobalEnhancers;
+  readonly observer: MessageObserver | undefined;
   readonly log: FastifyBaseLogger;
   /** Session resume settings; undefined when resume is off. */
   readonly resume?: ResolvedResume;
@@ -67,6 +72,7 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget, SessionH
   readonly messages = new Map<string, CompiledHandler>();
   readonly onConnect: readonly CompiledHandler[];
   readonly onClose: readonly CompiledHandler[];
+  readonly observer: MessageObserver | undefined;
   /** Whether connections keep their upgrade request after `@OnConnect`. */
   readonly keepRequest: boolean;
   /** Each upgrade's connect deadline, from its first route hook until the socket opens. */
@@ -93,11 +99,20 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget, SessionH
     this.log = options.log;
     this.keepRequest = definition.usesRequest;
     this.connectionScoped = definition.options.scope === 'connection';
-    for (const [event, handler] of definition.messages) {
-      this.messages.set(event, compileHandler(definition, handler, validator));
-    }
-    this.onConnect = definition.onConnect.map((h) => compileHandler(definition, h, validator));
-    this.onClose = definition.onClose.map((h) => compileHandler(definition, h, validator));
+    this.observer = options.observer;
+    this.server = new GatewayServer(this);
+    this.scope = createGatewayContainer(options.app.container, definition, this.server);
+    const { app } = options;
+    app.checkClass(definition.target, this.scope.container);
+    const source = {
+      resolve: (target: Constructor) => app.resolve(target, this.scope.container),
+      global: options.global,
+    };
+    const compile = (handler: HandlerDefinition) =>
+      compileHandler(definition, handler, validator, source);
+    for (const [event, handler] of definition.messages) this.messages.set(event, compile(handler));
+    this.onConnect = definition.onConnect.map(compile);
+    this.onClose = definition.onClose.map(compile);
     this.heartbeat = new HeartbeatSweep(
       this.limits.pingIntervalMs,
       this.limits.pongTimeoutMs,
@@ -107,14 +122,21 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget, SessionH
       },
     );
     this.cluster = new GatewayCluster(this, options.clusterTimeoutMs);
-    this.server = new GatewayServer(this);
-    this.scope = createGatewayContainer(options.container, definition, this.server);
     this.resumeGate = options.resume === undefined ? undefined : new ResumeGate(options.resume);
   }
 
-  /** At `ready()`: builds a singleton gateway and opens the adapter channel for `path`. */
-  start(adapter: GatewayAdapter, path: string): void {
-    if (!this.connectionScoped) this.instance = resolveSingleton(this.scope, this.definition);
+  /** The singleton gateway instance, once started (for `onReady` / `onClose`). */
+  get singleton(): object | undefined {
+    return this.instance;
+  }
+
+  /** At `ready()`: builds a singleton gateway (then its `afterInit(server)`) and opens the adapter channel for `path`. */
+  async start(adapter: GatewayAdapter, path: string): Promise<void> {
+    if (!this.connectionScoped) {
+      this.instance = resolveSingleton(this.scope, this.definition);
+      const { afterInit } = this.instance as { afterInit?: unknown };
+      if (typeof afterInit === 'function') await afterInit.call(this.instance, this.server);
+    }
     this.link = adapter.open({ path, log: this.log, deliver: (b) => this.deliver(b) });
     this.registry.watch(this.link);
     this.cluster.open(adapter, path);

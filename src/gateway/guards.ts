@@ -1,13 +1,14 @@
-import type { Guard, GuardContext } from '../definition';
 import { isThenable } from './thenable';
+import type { GuardFn } from './enhancers';
+import type { MessageContext } from './message-context';
 
 /**
- * Runs `guards` in order until one refuses. Stays synchronous while the guards are, so a
- * message behind synchronous guards is still answered in the same tick.
+ * Runs `guards` in order until one refuses (returns anything but `true`). Stays synchronous
+ * while the guards are, so a message behind synchronous guards is still answered in the same tick.
  */
 export function runGuards(
-  guards: readonly Guard[],
-  context: GuardContext,
+  guards: readonly GuardFn[],
+  context: MessageContext,
   from = 0,
 ): boolean | Promise<boolean> {
   for (let index = from; index < guards.length; index++) {

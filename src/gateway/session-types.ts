@@ -5,6 +5,7 @@ import type { CompiledHandler } from './compiled-handler';
 import type { Connection } from './connection';
 import type { HeartbeatMember } from './heartbeat-sweep';
 import type { Limits } from './limits';
+import type { MessageObserver } from './observer';
 import type { RateLimiter } from './rate-limiter';
 
 /**
@@ -22,6 +23,8 @@ export interface SessionHost {
   readonly messages: ReadonlyMap<string, CompiledHandler>;
   readonly onConnect: readonly CompiledHandler[];
   readonly onClose: readonly CompiledHandler[];
+  /** Metrics and tracing of handled messages; undefined when neither is on. */
+  readonly observer: MessageObserver | undefined;
   /** Whether connections keep their upgrade request after `@OnConnect`. */
   readonly keepRequest: boolean;
   /** Set on shutdown: frames are no longer handled. */
@@ -41,6 +44,8 @@ export interface DispatchSession extends ArgumentSource {
   readonly instance: object | undefined;
   /** Set on gateways with `resume`: takes `$ack` and repeated request ids out of the message path. */
   readonly resume?: { intercept(frame: InboundFrame): boolean };
+  /** The trace context of the upgrade request, for the message spans. */
+  readonly traceContext: unknown;
   /** The connection's rate limiter; `null` when the rate is unlimited. */
   rateLimiter(): RateLimiter | null;
   send(frame: OutboundFrame): void;
@@ -54,13 +59,8 @@ export interface DispatchSession extends ArgumentSource {
     id: string | number | undefined,
     error: unknown,
   ): void;
-  /** Counts an async handler in flight until it settles, then replies. */
-  track(
-    handler: CompiledHandler,
-    event: string,
-    id: string | number | undefined,
-    result: PromiseLike<unknown>,
-  ): void;
+  /** Counts an async message in flight until it settles, then hands over its outcome. */
+  track(result: PromiseLike<unknown>, settled: (ok: boolean, value: unknown) => void): void;
 }
 
 /** What the shared socket listeners call on a connection's session. */

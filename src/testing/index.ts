@@ -11,3 +11,4 @@ export type { CloseResult } from './frame-inbox';
 export { UndeclaredEventError } from './contract-check';
 export type { ErrorFrameData } from '../client/frames';
 export { isWsClientError, WsClientError, ClientErrorCode } from '../client/ws-client-error';
+export { createTestingApp, type TestingAppOptions } from './create-testing-app';

@@ -78,6 +78,26 @@ describe('samples', () => {
     await Promise.all([ada.close(), elsewhere.close()]);
   });
 
+  it('chat: records metrics and serves them at /metrics', async () => {
+    app = await buildChatApp();
+    const base = await listen(app);
+    const ada = await TestClient.open(`${base}/chat/lobby?name=ada`);
+    await ada.next();
+    await ada.request('say', { text: 'hi' }, 1);
+    await ada.request('say', { text: '' }, 2);
+    const response = await app.inject({ url: '/metrics' });
+    expect(response.headers['content-type']).toContain('text/plain');
+    expect(response.body).toContain('fwg_connections{gateway="ChatGateway"} 1');
+    expect(response.body).toContain(
+      'fwg_messages_total{gateway="ChatGateway",event="say",outcome="ok"} 1',
+    );
+    expect(response.body).toContain(
+      'fwg_messages_total{gateway="ChatGateway",event="say",outcome="validation_failed"} 1',
+    );
+    expect(response.body).toContain('process_cpu_seconds_total');
+    await ada.close();
+  });
+
   it('chat: refuses a bad name before the upgrade and names guests', async () => {
     app = await buildChatApp();
     const base = await listen(app);

@@ -1,4 +1,5 @@
 import { MessageBody } from '../../../src/decorators/message-body';
+import { ParseIntPipe } from '../../../src/gateway/pipes';
 import { Gateway } from '../../../src/decorators/gateway';
 import { OnMessage } from '../../../src/decorators/on-message';
 import { readGatewayDefinition } from '../../../src/metadata';
@@ -23,10 +24,32 @@ describe('@MessageBody', () => {
     });
   });
 
-  it('takes no arguments (no NestJS-style field picking)', () => {
-    expect(
-      thrownBy(() => (MessageBody as (...args: unknown[]) => unknown)('text')).message,
-    ).toContain('@MessageBody(): it takes no arguments');
+  it('records a field and pipes; a field is not the DTO, so it does not make the body validated', () => {
+    const trim = (value: unknown) => String(value).trim();
+    @Gateway('/field')
+    class FieldGateway {
+      @OnMessage('seek') seek(
+        @MessageBody('position', ParseIntPipe) position: number,
+        @MessageBody(trim) whole: SayDto,
+      ) {
+        return [position, whole];
+      }
+    }
+    const handler = readGatewayDefinition(FieldGateway).messages.get('seek');
+    expect(handler?.params).toEqual([
+      { index: 0, source: 'body', name: 'position', pipes: [ParseIntPipe] },
+      { index: 1, source: 'body', pipes: [trim] },
+    ]);
+    expect(handler?.bodyType).toBe(SayDto);
+  });
+
+  it.each([[42], [null], ['pipe']])('refuses %p as a pipe', (bad) => {
+    const error = thrownBy(() => (MessageBody as (...args: unknown[]) => unknown)('text', bad));
+    expect(error.message).toContain('@MessageBody("text"): pipes are classes');
+  });
+
+  it('refuses an empty field name', () => {
+    expect(thrownBy(() => MessageBody('')).message).toContain('@MessageBody(field)');
   });
 
   it('refuses constructor parameters and a second decorator on one parameter', () => {

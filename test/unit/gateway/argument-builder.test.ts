@@ -14,7 +14,7 @@ const source: ArgumentSource = {
 };
 
 function build(params: ParamDefinition[], body?: unknown): unknown[] {
-  return compileArguments(params)(source, body);
+  return compileArguments(params)(source, body) as unknown[];
 }
 
 describe('compileArguments', () => {
@@ -66,5 +66,52 @@ describe('compileArguments', () => {
 
   it('leaves a slot without a definition undefined', () => {
     expect(build([{ index: 2, source: 'reason' }])).toEqual([undefined, undefined, 'bye']);
+  });
+});
+
+describe('compileArguments with pipes', () => {
+  const pipe = (name: string, transform: (value: unknown) => unknown) => ({ name, transform });
+  const failing = pipe('Strict', () => {
+    throw 'not an Error';
+  });
+  const later = pipe('Later', async (value) => value);
+  const rejectLater = pipe('RejectLater', () => Promise.reject(new Error('late')));
+
+  it('names whole records and bodies in the path, and a non-Error as "is invalid"', () => {
+    for (const [param, path] of [
+      [{ index: 0, source: 'param', pipes: [failing] }, 'params'],
+      [{ index: 0, source: 'param', name: 'room', pipes: [failing] }, 'params.room'],
+      [{ index: 0, source: 'query', pipes: [failing] }, 'query'],
+      [{ index: 0, source: 'query', name: 'q', pipes: [failing] }, 'query.q'],
+      [{ index: 0, source: 'body', pipes: [failing] }, ''],
+    ] as const) {
+      const build = compileArguments([param as ParamDefinition], () => [failing]);
+      expect(() => build(source, {})).toThrow(
+        expect.objectContaining({
+          code: 'validation_failed',
+          details: [{ path, constraints: { Strict: 'is invalid' } }],
+        }),
+      );
+    }
+  });
+
+  it('waits for async pipes, and never leaves an earlier rejection unhandled when a later pipe throws', async () => {
+    const params = [
+      { index: 0, source: 'body', name: 'a', pipes: [rejectLater] },
+      { index: 1, source: 'body', name: 'b', pipes: [failing] },
+    ] as unknown as ParamDefinition[];
+    const build = compileArguments(params, (param) =>
+      param.name === 'a' ? [rejectLater] : [failing],
+    );
+    const unhandled = jest.fn();
+    process.on('unhandledRejection', unhandled);
+    expect(() => build(source, { a: 1, b: 2 })).toThrow(
+      expect.objectContaining({ code: 'validation_failed' }),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off('unhandledRejection', unhandled);
+    expect(unhandled).not.toHaveBeenCalled();
+    const ok = compileArguments(params.slice(0, 1), () => [later]);
+    await expect(ok(source, { a: 5 })).resolves.toEqual([5]);
   });
 });

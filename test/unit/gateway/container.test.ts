@@ -50,7 +50,7 @@ describe('gateway containers', () => {
 
   it('give a connection-scoped gateway its Connection and request', () => {
     const definition = readGatewayDefinition(PerConnectionGateway);
-    const scope = createGatewayContainer(undefined, definition, new GatewayServer(target));
+    const scope = createGatewayContainer(globalContainer, definition, new GatewayServer(target));
     const connection = { id: 'c1' } as Connection;
     const request = { id: 'req-1' } as FastifyRequest;
     const first = resolveForConnection(scope, definition, connection, request);
@@ -61,7 +61,7 @@ describe('gateway containers', () => {
 
   it('report a singleton asking for Connection as our own error, unwrapped', () => {
     const definition = readGatewayDefinition(WantsConnectionGateway);
-    const scope = createGatewayContainer(undefined, definition, new GatewayServer(target));
+    const scope = createGatewayContainer(globalContainer, definition, new GatewayServer(target));
     expect(() => resolveSingleton(scope, definition)).toThrow(
       expect.objectContaining({ code: 'FWG_ERR_CONNECTION_NOT_INJECTABLE' }),
     );
