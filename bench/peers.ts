@@ -48,6 +48,18 @@ export const PEERS: readonly Peer[] = [
   { key: 'plugin', label: 'our plugin', script: 'plugin', client: 'ws' },
   { key: 'gateway', label: 'our gateway', script: 'gateway', client: 'ws' },
   { key: 'gateway-dto', label: 'our gateway + DTO', script: 'gateway-validated', client: 'ws' },
+  {
+    key: 'gateway-interceptor',
+    label: 'our gateway + no-op interceptor',
+    script: 'gateway-interceptor',
+    client: 'ws',
+  },
+  {
+    key: 'gateway-metrics',
+    label: 'our gateway + metrics',
+    script: 'gateway-metrics',
+    client: 'ws',
+  },
   { key: 'socket.io', label: 'socket.io 4', script: 'socket-io', client: 'socket.io' },
   { key: 'nest', label: 'NestJS gateway', script: 'nest', client: 'ws' },
   {
@@ -96,7 +108,7 @@ export interface Target {
   peer: string;
   metric: MetricKey;
   /** The server the ratio is taken to: raw `ws` or "ws + cork". */
-  base: typeof BASELINE | typeof CORKED;
+  base: typeof BASELINE | typeof CORKED | 'gateway';
   /** The ratio to `base` must be at least (`higher`) or at most (`lower`) this. */
   ratio: number;
   label: string;
@@ -136,6 +148,21 @@ export const TARGETS: readonly Target[] = [
     label: 'connect+close per connection',
   },
   { peer: 'gateway', metric: 'p99', base: CORKED, ratio: 1.2, label: 'p99 at fixed load' },
+  // Issue 18: the pipeline and metrics against the same gateway without them.
+  {
+    peer: 'gateway-interceptor',
+    metric: 'echo',
+    base: 'gateway',
+    ratio: 0.9,
+    label: 'echo with one no-op global interceptor',
+  },
+  {
+    peer: 'gateway-metrics',
+    metric: 'echo',
+    base: 'gateway',
+    ratio: 0.9,
+    label: 'echo with metrics on',
+  },
 ];
 
 export function metricOf(key: MetricKey): Metric {

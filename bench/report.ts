@@ -127,6 +127,7 @@ function ratioTable(all: readonly PeerSamples[], base: string): string[] {
 }
 
 function baseLabel(base: string): string {
+  if (base === 'gateway') return 'our gateway';
   return base === CORKED ? 'ws + cork' : 'raw ws';
 }
 
