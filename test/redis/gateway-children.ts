@@ -1,22 +1,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import ts from 'typescript';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import WebSocket from 'ws';
+import { ROOT, transpileWithSrc } from '../support/transpile';
 import type { ChildMessage, ParentMessage } from './gateway-process';
-
-const ROOT = join(__dirname, '..', '..');
-
-function sourcesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory()
-      ? sourcesUnder(join(dir, entry.name))
-      : entry.name.endsWith('.ts')
-        ? [join(dir, entry.name)]
-        : [],
-  );
-}
 
 /**
  * Transpiles `src/` and the child's own files once into a temp dir, with decorator metadata
@@ -24,30 +11,12 @@ function sourcesUnder(dir: string): string[] {
  * instead of loading a TypeScript compiler of its own. Returns the dir; remove it when done.
  */
 export function compileGatewayProcess(extra: readonly string[] = []): string {
-  const out = mkdtempSync(join(tmpdir(), 'fwg-children-'));
-  const files = [
-    ...sourcesUnder(join(ROOT, 'src')),
-    join(ROOT, 'test', 'redis', 'gateway-process.ts'),
-    join(ROOT, 'test', 'support', 'room-gateway.ts'),
-    join(ROOT, 'test', 'support', 'recording-channel.ts'),
-    ...extra.map((file) => join(ROOT, file)),
-  ];
-  for (const file of files) {
-    const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {
-      fileName: file,
-      compilerOptions: {
-        module: ts.ModuleKind.CommonJS,
-        target: ts.ScriptTarget.ES2022,
-        experimentalDecorators: true,
-        emitDecoratorMetadata: true,
-        esModuleInterop: true,
-      },
-    });
-    const target = join(out, relative(ROOT, file)).replace(/\.ts$/, '.js');
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, outputText);
-  }
-  return out;
+  return transpileWithSrc([
+    'test/redis/gateway-process.ts',
+    'test/support/room-gateway.ts',
+    'test/support/recording-channel.ts',
+    ...extra,
+  ]);
 }
 
 export function removeCompiled(dir: string): void {
