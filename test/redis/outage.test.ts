@@ -4,7 +4,7 @@ import type { AdapterLink } from '../../src/gateway/adapter';
 import { MAX_IN_FLIGHT } from '../../src/redis/outbox';
 import { broadcast, RecordingChannel } from '../support/recording-channel';
 import { RedisServer } from '../support/redis-server';
-import { within } from '../support/waiting';
+import { until, within } from '../support/waiting';
 import { describeRedis, RedisClients } from './redis-clients';
 
 /** One process of the test: an adapter on its own reconnecting clients, and its gateway's channel. */
@@ -167,7 +167,7 @@ describeRedis('RedisAdapter through a real Redis outage', () => {
     await server.start();
     await receiver.channel.waitFor(10, 10000);
     expect(receiver.channel.payloads).toEqual(Array.from({ length: 10 }, (_, i) => `f${i + 15}`));
-    await new Promise((resolve) => setTimeout(resolve, 600)); // the next health check ends the outage
+    await until(() => channel.logged('info').length > 0); // the next health check ends the outage
     expect(channel.logged('info')[0].obj).toMatchObject({ published: 10, dropped: 15 });
   });
 
@@ -229,7 +229,7 @@ describeRedis('RedisAdapter through a real Redis outage', () => {
     await new Promise((resolve) => setTimeout(resolve, 700)); // at least one health check
     for (let i = 0; i < 10; i++) link.publish(broadcast(`b${i}`));
     await receiver.channel.waitFor(5, 10000);
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await until(() => channel.logged('info').length > 0); // the outage ends once Redis answered
     expect(adapter.stats()).toMatchObject({ published: 5, dropped: 15 });
     expect(channel.logged('warn')).toHaveLength(1);
     expect(channel.logged('info')).toHaveLength(1);
@@ -243,7 +243,7 @@ describeRedis('RedisAdapter through a real Redis outage', () => {
     await clients.client().client('PAUSE', 2600, 'WRITE');
     sender.link.publish(broadcast('held'));
     await receiver.channel.waitFor(1, 10000);
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await until(() => sender.channel.logged('info').length > 0);
     expect(sender.channel.logged('warn').map((entry) => entry.obj.cause)).toEqual(['stalled']);
     expect(sender.channel.logged('info')).toHaveLength(1);
   });
