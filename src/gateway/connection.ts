@@ -92,9 +92,11 @@ export class Connection {
     readonly query: Readonly<Record<string, unknown>>,
     /** The upgrade request headers the gateway lists in `keepHeaders`. */
     readonly headers: Readonly<Record<string, string | string[] | undefined>>,
+    /** A session resumed from another process keeps its id. */
+    id?: string,
   ) {
     this.#host = host;
-    this.id = `${ID_PREFIX}-${(++lastId).toString(36)}`;
+    this.id = id ?? `${ID_PREFIX}-${(++lastId).toString(36)}`;
   }
 
   /** Per-connection state for your own use (made on first use: idle connections stay small). */

@@ -7,6 +7,7 @@ import type {
   AdapterLink,
   Broadcast,
   ClusterAnswer,
+  ClusterReplies,
   ClusterRequest,
   GatewayAdapter,
 } from './adapter';
@@ -30,11 +31,11 @@ import { wireErrorFrame, writePayload } from './outbound';
 import { RateLimiter } from './rate-limiter';
 import { RoomRegistry } from './room-registry';
 import { sessionOf } from './session-listeners';
-import type { SessionHost } from './session-types';
 import { timerDelay } from './timer-delay';
 import { reportContract } from './contract-probe';
 import type { ResolvedResume } from './resume-options';
 import { readResumeClaim, ResumeGate, type ResumeMatch } from './resume-gate';
+import { handOver, recordOf, resumeShared, type SharedResumeHost } from './resume-shared';
 import { listenTo } from './session-listeners';
 import type { ConnectDeadline } from './upgrade-admission';
 
@@ -60,7 +61,9 @@ export interface GatewayRuntimeOptions {
  * One gateway in one app: its compiled handlers, connections, rooms, broadcaster, adapter
  * link and shutdown drain. Connections share it; per-connection state lives in the session.
  */
-export class GatewayRuntime implements ConnectionHost, BroadcastTarget, SessionHost, ClusterHost {
+export class GatewayRuntime
+  implements ConnectionHost, BroadcastTarget, SharedResumeHost, ClusterHost
+{
   readonly name: string;
   readonly definition: GatewayDefinition;
   readonly limits: Readonly<Limits>;
@@ -140,6 +143,25 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget, SessionH
     this.link = adapter.open({ path, log: this.log, deliver: (b) => this.deliver(b) });
     this.registry.watch(this.link);
     this.cluster.open(adapter, path);
+    const gate = this.resumeGate;
+    if (gate !== undefined && this.link.openSessions !== undefined) {
+      const { maxDisconnectionMs } = gate.options;
+      gate.share(this.link.openSessions({ node: this.node, maxDisconnectionMs }), recordOf);
+    }
+  }
+
+  /** This process's node id on the cluster bus. */
+  get node(): string {
+    return this.cluster.node;
+  }
+
+  ask(node: string, request: ClusterRequest): Promise<ClusterReplies> {
+    return this.cluster.ask(node, request);
+  }
+
+  /** Another process asks for a session of this one its client came back to there. */
+  handover(token: string, seq: number): unknown {
+    return this.resumeGate === undefined ? null : handOver(this, this.resumeGate, token, seq);
   }
 
   /** The websocket route handler: runs in the tick the socket opened. */
@@ -156,8 +178,11 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget, SessionH
       const wait = deadline === undefined ? this.limits.connectTimeoutMs : deadline.at - Date.now();
       readResumeClaim(socket, wait, (claim) => {
         const match = gate.match(claim, principal);
-        if (match === undefined) this.open(socket, request, query, principal, deadlineAt);
-        else this.resumeInto(match, socket, request);
+        if (match !== undefined) this.resumeInto(match, socket, request);
+        else if (claim !== undefined && gate.shared !== undefined) {
+          // Not here: perhaps on another process (an async lookup, the socket paused meanwhile).
+          void resumeShared(this, gate, claim, { socket, request, query, principal, deadlineAt });
+        } else this.open(socket, request, query, principal, deadlineAt);
       });
       return;
     }
@@ -165,7 +190,7 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget, SessionH
   }
 
   /** Starts a fresh connection (and, on gateways with `resume`, its session). */
-  private open(
+  open(
     socket: WebSocket,
     request: FastifyRequest,
     query: Record<string, unknown>,
@@ -173,13 +198,7 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget, SessionH
     deadlineAt: number,
   ): void {
     const gate = this.resumeGate;
-    const connection = new Connection(
-      this,
-      socket,
-      copyRecord(request.params) as Record<string, string>,
-      query,
-      this.pickHeaders(request),
-    );
+    const connection = this.connectionFor(socket, request, query);
     const session = new ConnectionSession(this, connection, request.id);
     if (gate !== undefined) {
       const resume = gate.create(connection.id, principal, session);
@@ -215,7 +234,17 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget, SessionH
     for (const payload of missed) this.writeSocket(socket, payload);
   }
 
-  private writeUnnumbered(socket: WebSocket, frame: OutboundFrame, connectionId: string): void {
+  connectionFor(
+    socket: WebSocket,
+    request: FastifyRequest,
+    query: Record<string, unknown>,
+    id?: string,
+  ): Connection {
+    const params = copyRecord(request.params) as Record<string, string>;
+    return new Connection(this, socket, params, query, this.pickHeaders(request), id);
+  }
+
+  writeUnnumbered(socket: WebSocket, frame: OutboundFrame, connectionId: string): void {
     const payload = this.encode(frame, connectionId);
     /* c8 ignore next -- the $session frame is plain JSON-safe data every codec encodes */
     if (payload !== undefined) this.writeSocket(socket, payload);
@@ -259,10 +288,12 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget, SessionH
 
   joinRoom(connection: Connection, room: string): void {
     this.registry.join(connection, room);
+    connection[kResume]?.touched();
   }
 
   leaveRoom(connection: Connection, room: string): void {
     this.registry.leave(connection, room);
+    connection[kResume]?.touched();
   }
 
   /** Encodes once, delivers here, then hands the same bytes to the adapter for other processes. */
@@ -364,7 +395,7 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget, SessionH
     this.writeSocket(connection.socket, payload);
   }
 
-  private writeSocket(socket: WebSocket, payload: string | Buffer): void {
+  writeSocket(socket: WebSocket, payload: string | Buffer): void {
     writePayload(socket, payload, this.limits.maxBufferedBytes, this.codec.binary);
   }
 

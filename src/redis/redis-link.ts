@@ -1,12 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import type { AdapterChannel, AdapterLink, Broadcast } from '../gateway/adapter';
+import type {
+  AdapterChannel,
+  AdapterLink,
+  Broadcast,
+  SharedSessionOptions,
+  SharedSessions,
+} from '../gateway/adapter';
 import { channelKeys, type ChannelKeys } from './channel-keys';
-import { ChannelReader } from './channel-reader';
+import { ChannelReader, HISTORY_PAGE } from './channel-reader';
 import { Outbox, type OutboxBounds } from './outbox';
 import { OutageReport, type OutageCause } from './outage-report';
 import type { HistoryBounds, PublishingClient } from './publish-script';
 import type { RedisAdapterStats } from './redis-adapter-stats';
-import { encodeFrame } from './redis-wire';
+import { decodeFrame, encodeFrame, toBroadcast } from './redis-wire';
+import { RedisSessions, type SessionClient } from './session-share';
 import type { Subscriptions } from './subscriptions';
 
 /** What a link needs from its adapter. */
@@ -48,6 +55,7 @@ export class RedisLink implements AdapterLink {
   private healthySince: number | undefined;
   private outage: OutageReport | undefined;
   private lastError: Error | undefined;
+  private sessions: RedisSessions | undefined;
 
   constructor(
     private readonly channel: AdapterChannel,
@@ -82,6 +90,77 @@ export class RedisLink implements AdapterLink {
     }
   }
 
+  /** Resumable sessions of this gateway, kept in Redis so any process can resume them. */
+  openSessions(options: SharedSessionOptions): SharedSessions {
+    this.sessions = new RedisSessions({
+      client: this.context.pub as unknown as SessionClient,
+      prefix: this.context.prefix,
+      path: this.channel.path,
+      node: options.node,
+      maxDisconnectionMs: options.maxDisconnectionMs,
+      mark: (rooms) => this.mark(rooms),
+      missed: (mark, rooms) => this.missed(mark as SessionMark, rooms),
+    });
+    return this.sessions;
+  }
+
+  /**
+   * Where this process's delivery stands on the channels a session in `rooms` hears: what such a
+   * session has had. Its own emits are delivered locally at once, so the sequence number of the
+   * last one counts them whatever their offset.
+   */
+  mark(rooms: readonly string[]): SessionMark {
+    const offsets: Record<string, string | null> = {};
+    for (const room of [undefined, ...rooms]) {
+      offsets[room ?? ''] = this.readers.get(room)?.position() ?? null;
+    }
+    return { l: this.id, q: this.seq, o: offsets };
+  }
+
+  /**
+   * The broadcasts a session just adopted here (already in `rooms`, so this process delivers
+   * everything after its channels' current positions) has not had since `mark`: read from each
+   * channel's history, in order per channel. Rejects when part of them is gone (history trimmed
+   * or expired, Redis lost the counter, a position unknown) or Redis fails: never a partial list.
+   */
+  async missed(mark: SessionMark, rooms: readonly string[]): Promise<Broadcast[]> {
+    const channels = [undefined, ...rooms];
+    // Taken now, in the tick the session joined: later frames reach it live.
+    const ends = channels.map((room) => {
+      const reader = this.readers.get(room);
+      return reader?.position() ?? reader?.headKnown;
+    });
+    const found: Broadcast[] = [];
+    for (let i = 0; i < channels.length; i++) {
+      const room = channels[i];
+      const [from, to] = [parsePosition(mark?.o?.[room ?? '']), parsePosition(await ends[i])];
+      if (from === undefined || to === undefined) throw new Error('position unknown');
+      // A channel without a counter when the mark was taken: all of its current epoch is new.
+      const start = from.epoch === '-' || from.epoch === to.epoch ? from.offset : -1;
+      if (start < 0) throw new Error('the channel started a new epoch');
+      const keys = channelKeys(this.context.prefix, this.channel.path, room);
+      for (let next = start + 1; next <= to.offset;) {
+        const entries = await this.context.pub.xrange(
+          keys.history,
+          String(next),
+          String(to.offset),
+          'COUNT',
+          HISTORY_PAGE,
+        );
+        for (const [id, fields] of entries) {
+          const frame = decodeFrame(fields[1] ?? '');
+          if (parseInt(id, 10) !== next || frame?.epoch !== to.epoch)
+            throw new Error('history gone');
+          next++;
+          if (frame.header.s === mark.l && frame.header.q <= mark.q) continue;
+          found.push(toBroadcast(frame, room));
+        }
+        if (entries.length === 0) throw new Error('history gone');
+      }
+    }
+    return found;
+  }
+
   roomAdded(room: string): void {
     if (!this.closed) this.listen(room);
   }
@@ -103,6 +182,7 @@ export class RedisLink implements AdapterLink {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
+    this.sessions?.close();
     const readers = [...this.readers.values()];
     this.readers.clear();
     for (const reader of readers) reader.close();
@@ -205,5 +285,20 @@ export class RedisLink implements AdapterLink {
     this.outbox.expire(now);
     this.outbox.pump();
     this.check(now);
+    this.sessions?.tick(now);
   }
+}
+
+/** Where a session's broadcasts stood: the link that held it, its last emit, and each channel's position. */
+export interface SessionMark {
+  readonly l: string;
+  readonly q: number;
+  readonly o: Readonly<Record<string, string | null>>;
+}
+
+function parsePosition(text: unknown): { epoch: string; offset: number } | undefined {
+  if (typeof text !== 'string') return undefined;
+  const [epoch, offset] = text.split(' ');
+  const value = Number(offset);
+  return Number.isSafeInteger(value) && value >= 0 ? { epoch, offset: value } : undefined;
 }
