@@ -1,0 +1,72 @@
+import {
+  ConnectedSocket,
+  Gateway,
+  GatewayServer,
+  OnClose,
+  OnConnect,
+  OnMessage,
+  Param,
+  type Connection,
+} from '../../src';
+
+/** What the resume gateways did, in this process: `connect <id>` and `close <id>`. */
+export const lifecycle: string[] = [];
+/** The GatewayServer of each app started in this process, in start order. */
+export const servers: GatewayServer[] = [];
+
+/** Joins the room of its path once per session; `say` broadcasts to it, `set` changes conn.data. */
+@Gateway('/chat/:room', { resume: { maxDisconnectionMs: 30_000, maxFrames: 200 } })
+export class ResumeChatGateway {
+  constructor(private readonly server: GatewayServer) {
+    servers.push(server);
+  }
+
+  @OnConnect()
+  enter(@ConnectedSocket() conn: Connection, @Param('room') room: string): void {
+    conn.join(room);
+    conn.data.nick = `nick-${conn.id}`;
+    lifecycle.push(`connect ${conn.id}`);
+  }
+
+  @OnMessage('say')
+  say(text: string, conn: Connection): string {
+    this.server.to(conn.params.room).emit('said', text);
+    return 'ok';
+  }
+
+  @OnMessage('set')
+  set(value: unknown, conn: Connection): string {
+    conn.data.value = value;
+    return 'ok';
+  }
+
+  @OnMessage('join')
+  join(room: string, conn: Connection): string {
+    conn.join(room);
+    return 'ok';
+  }
+
+  @OnMessage('direct')
+  direct(text: string, conn: Connection): void {
+    conn.emit('direct', text);
+  }
+
+  @OnMessage('whoami')
+  whoami(_: unknown, conn: Connection) {
+    return { id: conn.id, rooms: [...conn.rooms], data: conn.data, resumed: conn.resumed };
+  }
+
+  @OnClose()
+  leave(@ConnectedSocket() conn: Connection): void {
+    lifecycle.push(`close ${conn.id}`);
+  }
+}
+
+/** A second resumable path: its tokens are foreign to the first. */
+@Gateway('/other', { resume: true })
+export class OtherResumeGateway {
+  @OnMessage('ping')
+  ping(): string {
+    return 'pong';
+  }
+}
