@@ -89,6 +89,8 @@ export interface SharedSessions {
   claim(tokenHash: string): Promise<ClaimedSession | undefined>;
   /** Where the broadcasts of `rooms` stand for a session of this process now (for a handover). */
   mark(rooms: readonly string[]): unknown;
+  /** Whether every broadcast of `rooms` after `mark` is still in Redis (checked before adopting). */
+  complete(mark: unknown, rooms: readonly string[]): Promise<boolean>;
   /**
    * For a session just adopted here (already in `rooms`): the broadcasts of its rooms after
    * `mark` that it has not had, in order; rejects when they are no longer all there.

@@ -16,8 +16,8 @@ import type { SessionHost } from './session-types';
 
 const OPEN = 1;
 const ABNORMAL_CLOSURE = 1006;
-/** Closes a socket whose session could not be restored in full: the client comes back afresh. */
-const SERVICE_RESTART = 1012;
+/** Redis failed in the middle of a resume: the client comes back, and starts afresh. */
+const INTERNAL_ERROR = 1011;
 
 /** What the process holding a session sends to the one its client came back to. */
 export interface SessionHandover {
@@ -94,6 +94,8 @@ async function takeOver(
   // A session of this process that did not match here cannot be resumed anywhere.
   if (claimed === undefined || claimed.node === host.node) return undefined;
   if (text === null || claimed.record.principal !== text) return undefined;
+  // What it missed must still be there (a later mark, from a handover, is then covered too).
+  if (!(await gate.shared!.complete(claimed.mark, claimed.record.rooms))) return undefined;
   const { answers } = await host.ask(claimed.node, { op: 'handover', token, seq: claim.seq });
   if (answers.length === 0) {
     // Its process is gone: the record, and the client's count of frames, are all there is.
@@ -154,7 +156,7 @@ function finish(
   }
   if (!complete || resume.lost) {
     // Never a partial replay: the session ends (its @OnClose runs here, once).
-    session.closeWith(SERVICE_RESTART, 'Session could not be restored');
+    session.closeWith(INTERNAL_ERROR, 'Session could not be restored');
     socket.resume();
     return;
   }

@@ -99,6 +99,9 @@ export class RedisLink implements AdapterLink {
       node: options.node,
       maxDisconnectionMs: options.maxDisconnectionMs,
       mark: (rooms) => this.mark(rooms),
+      known: (rooms) =>
+        Promise.all([undefined, ...rooms].map((room) => this.readers.get(room)?.headKnown)),
+      complete: (mark, rooms) => this.complete(mark as SessionMark, rooms).catch(() => false),
       missed: (mark, rooms) => this.missed(mark as SessionMark, rooms),
     });
     return this.sessions;
@@ -115,6 +118,28 @@ export class RedisLink implements AdapterLink {
       offsets[room ?? ''] = this.readers.get(room)?.position() ?? null;
     }
     return { l: this.id, q: this.seq, o: offsets };
+  }
+
+  /**
+   * Whether each channel of `rooms` still has every frame after `mark` in its history: same
+   * epoch, and its first entry after the mark is the next offset (or nothing came since).
+   */
+  async complete(mark: SessionMark, rooms: readonly string[]): Promise<boolean> {
+    const { pub, prefix } = this.context;
+    for (const room of [undefined, ...rooms]) {
+      const from = parsePosition(mark?.o?.[room ?? '']);
+      if (from === undefined) return false;
+      const keys = channelKeys(prefix, this.channel.path, room);
+      const [[epoch, head], entries] = await Promise.all([
+        pub.hmget(keys.meta, 'e', 'n'),
+        pub.xrange(keys.history, String(from.offset + 1), '+', 'COUNT', 1),
+      ]);
+      if (from.epoch === '-' && head === null) continue; // still nothing published
+      if ((from.epoch !== '-' && epoch !== from.epoch) || head === null) return false;
+      if (Number(head) === from.offset) continue;
+      if (parseInt(entries[0]?.[0] ?? '', 10) !== from.offset + 1) return false;
+    }
+    return true;
   }
 
   /**

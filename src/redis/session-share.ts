@@ -15,7 +15,10 @@ export interface SessionShareContext {
   readonly path: string;
   readonly node: string;
   readonly maxDisconnectionMs: number;
-  mark(rooms: readonly string[]): unknown;
+  mark(rooms: readonly string[]): { readonly o: Readonly<Record<string, string | null>> };
+  /** Resolves once the position of every channel of `rooms` is known. */
+  known(rooms: readonly string[]): Promise<unknown>;
+  complete(mark: unknown, rooms: readonly string[]): Promise<boolean>;
   missed(mark: unknown, rooms: readonly string[]): Promise<Broadcast[]>;
 }
 
@@ -92,6 +95,10 @@ export class RedisSessions implements SharedSessions {
     return this.context.mark(rooms);
   }
 
+  complete(mark: unknown, rooms: readonly string[]): Promise<boolean> {
+    return this.context.complete(mark, rooms);
+  }
+
   missed(mark: unknown, rooms: readonly string[]): Promise<Broadcast[]> {
     return this.context.missed(mark, rooms);
   }
@@ -135,7 +142,15 @@ export class RedisSessions implements SharedSessions {
       const kept = this.kept.get(tokenHash)!;
       kept.writtenAt = now;
       const record = kept.record();
-      const text = JSON.stringify({ v: 1, n: node, s: record, m: this.context.mark(record.rooms) });
+      const mark = this.context.mark(record.rooms);
+      // A room joined a moment ago has no position yet: written again once it has.
+      if (Object.values(mark.o).includes(null)) {
+        void this.context.known(record.rooms).then(() => {
+          this.touch(tokenHash);
+          this.flushSoon();
+        });
+      }
+      const text = JSON.stringify({ v: 1, n: node, s: record, m: mark });
       client.set(sessionKey(prefix, path, tokenHash), text, 'PX', this.ttlMs).then(noop, () => {
         if (this.kept.has(tokenHash)) this.dirty.add(tokenHash);
       });

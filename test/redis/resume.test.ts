@@ -45,7 +45,7 @@ class RawSession {
 
   /** Frames after the last `$session`. */
   since(): Frame[] {
-    const last = this.frames.findLastIndex((frame) => frame.event === '$session');
+    const last = this.frames.map((frame) => frame.event).lastIndexOf('$session');
     return this.frames.slice(last + 1);
   }
 
@@ -367,12 +367,10 @@ describeRedis('session resume with RedisAdapter (real redis-server, real sockets
       await y.request('say', 'lost');
       // The history of the room is gone (expired, trimmed): no partial replay.
       await redis.del(`{${prefix}:/chat/:room#r5}:history`);
-      const token = x.session.token;
       await x.resume(b.url('/chat/r5'));
-      expect(x.closeCode).toBe(1012);
-      expect(pushes(x.since()).map((frame) => frame.data)).not.toContain('lost');
-      await x.resume(b.url('/chat/r5'), token, 0);
       expect(x.session.resumed).toBe(false);
+      expect(pushes(x.since())).toEqual([]);
+      expect(lifecycle).toEqual([`connect ${x.session.id}`]);
     }, 60_000);
   });
 });
