@@ -119,10 +119,10 @@ describe('ResumeSession across processes', () => {
     session.issueToken();
     session.record('a');
     session.record(Buffer.from([1, 2]));
-    session.intercept({ event: 'q', id: 7 });
+    session.intercept({ event: 'q', data: undefined, id: 7 });
     session.record('reply');
     session.replied(7);
-    session.intercept({ event: 'q', id: 'pending' });
+    session.intercept({ event: 'q', data: undefined, id: 'pending' });
     const numbering = session.snapshot();
     expect(numbering).toEqual({
       firstSeq: 1,
@@ -137,7 +137,7 @@ describe('ResumeSession across processes', () => {
     expect(adopted.parked && adopted.restoring).toBe(true);
     adopted.record('live'); // kept: the session is not resumed yet
     adopted.insertMissed(at, ['missed-1', 'missed-2']);
-    expect(adopted.intercept({ event: 'q', id: 7 })).toBe(true); // answered already
+    expect(adopted.intercept({ event: 'q', data: undefined, id: 7 })).toBe(true); // answered already
     expect(adopted.canResume(0, undefined)).toBe(true);
     expect(adopted.resume(1)).toEqual([
       Buffer.from([1, 2]),
