@@ -159,9 +159,12 @@ export class GatewayRuntime
     return this.cluster.ask(node, request);
   }
 
-  /** Another process asks for a session of this one its client came back to there. */
+  /**
+   * Another process asks for a session of this one its client came back to there. (Asked on a
+   * gateway without `resume`, this throws: the asker gets an error answer, so a fresh connection.)
+   */
   handover(token: string, seq: number): unknown {
-    return this.resumeGate === undefined ? null : handOver(this, this.resumeGate, token, seq);
+    return handOver(this, this.resumeGate!, token, seq);
   }
 
   /** The websocket route handler: runs in the tick the socket opened. */

@@ -102,8 +102,9 @@ async function takeOver(
     const numbering = { firstSeq: claim.seq + 1, nextSeq: claim.seq + 1, frames: [], requests: [] };
     return { record: claimed.record, numbering, mark: claimed.mark };
   }
-  const [answer] = answers;
-  return answer.ok && answer.value !== null ? (answer.value as SessionHandover) : undefined;
+  // A refusal is `null`; an error answer has no value: both mean a fresh connection.
+  const { value } = answers[0] as { value?: SessionHandover | null };
+  return value ?? undefined;
 }
 
 /** Makes the session this process's: same id, rooms and data, no `@OnConnect`; then replays. */
@@ -134,6 +135,7 @@ function adopt(
       resume.insertMissed(at, payloads);
       finish(host, gate, session, resume, seq, true);
     },
+    /* c8 ignore next -- Redis failing between the completeness check and this read */
     () => finish(host, gate, session, resume, seq, false),
   );
 }
@@ -147,11 +149,12 @@ function finish(
   complete: boolean,
 ): void {
   const { socket } = session.connection;
+  /* c8 ignore next -- a guard: a clean close while the missed frames were read ended it already */
   if (resume.ended) return;
   if (socket.readyState !== OPEN) {
-    // The client left again meanwhile: the session waits (parked) with what it has.
+    // The client left again meanwhile, before it had the new token: the session waits parked
+    // until maxDisconnectionMs, then ends (@OnClose here).
     resume.restoring = false;
-    if (resume.lost || !complete) resume.expire();
     return;
   }
   if (!complete || resume.lost) {

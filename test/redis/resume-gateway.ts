@@ -46,6 +46,12 @@ export class ResumeChatGateway {
     return 'ok';
   }
 
+  @OnMessage('bigint')
+  bigint(_: unknown, conn: Connection): string {
+    conn.data.big = BigInt(1); // conn.data that has no JSON form
+    return 'ok';
+  }
+
   @OnMessage('direct')
   direct(text: string, conn: Connection): void {
     conn.emit('direct', text);
@@ -62,8 +68,15 @@ export class ResumeChatGateway {
   }
 }
 
-/** A second resumable path: its tokens are foreign to the first. */
-@Gateway('/other', { resume: true })
+/** A second resumable path: its tokens are foreign to the first. Its principal is `x-user`. */
+@Gateway('/other', {
+  resume: {
+    identify: (request) => {
+      const user = request.headers['x-user'];
+      return user === 'big' ? BigInt(1) : user; // a BigInt has no JSON form
+    },
+  },
+})
 export class OtherResumeGateway {
   @OnMessage('ping')
   ping(): string {

@@ -49,9 +49,9 @@ class RawSession {
     return this.frames.slice(last + 1);
   }
 
-  async connect(url: string, first?: unknown): Promise<void> {
+  async connect(url: string, first?: unknown, headers: Record<string, string> = {}): Promise<void> {
     const count = this.frames.filter((f) => f.event === '$session').length;
-    const socket = new WebSocket(url);
+    const socket = new WebSocket(url, { headers });
     this.socket = socket;
     this.closeCode = undefined;
     socket.on('message', (data) => this.frames.push(JSON.parse(String(data)) as Frame));
@@ -66,8 +66,17 @@ class RawSession {
   }
 
   /** Resumes on a new socket at `url` (any process), claiming what it has. */
-  resume(url: string, token = this.session.token, seq = this.seq): Promise<void> {
-    return this.connect(`${url}?%24resume=1`, { event: '$resume', data: { token, seq } });
+  resume(
+    url: string,
+    token = this.session.token,
+    seq = this.seq,
+    headers: Record<string, string> = {},
+  ): Promise<void> {
+    return this.connect(`${url}?%24resume=1`, { event: '$resume', data: { token, seq } }, headers);
+  }
+
+  send(frame: unknown): void {
+    this.socket.send(JSON.stringify(frame));
   }
 
   async request(event: string, data?: unknown): Promise<any> {
@@ -130,14 +139,18 @@ describeRedis('session resume with RedisAdapter (real redis-server, real sockets
   }
 
   /** The session's record in Redis, once written (undefined until then). */
-  async function stored(token: string, path = '/chat/:room'): Promise<any> {
+  async function stored(token: string, path: string): Promise<any> {
     const text = await redis.get(sessionKey(prefix, path, hashToken(token)));
     return text === null ? undefined : JSON.parse(text);
   }
 
-  async function untilStored(token: string, check: (record: any) => boolean): Promise<void> {
+  async function untilStored(
+    token: string,
+    check: (record: any) => boolean,
+    path = '/chat/:room',
+  ): Promise<void> {
     for (let i = 0; i < 200; i++) {
-      const record = await stored(token);
+      const record = await stored(token, path);
       if (record !== undefined && check(record)) return;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
@@ -273,6 +286,82 @@ describeRedis('session resume with RedisAdapter (real redis-server, real sockets
     expect([one.session.id, two.session.id]).toContain(x.session.id);
   });
 
+  it('gives a fresh connection for another principal, a principal or data without JSON form, a count the holder cannot continue from, or no claim', async () => {
+    const [a, b] = [await node(), await node()];
+    const fresh = async (
+      holder: RawSession,
+      url: string,
+      headers: Record<string, string> = {},
+      seq = holder.seq,
+    ) => {
+      const again = new RawSession();
+      sockets.push(again);
+      await again.resume(url, holder.session.token, seq, headers);
+      expect(again.session.resumed).toBe(false);
+      expect(again.session.id).not.toBe(holder.session.id);
+    };
+    const odd = await open(a.url('/chat/r6'));
+    await peers(b, 1);
+    const owned = new RawSession();
+    sockets.push(owned);
+    await owned.connect(a.url('/other'), undefined, { 'x-user': 'u1' });
+    await untilStored(owned.session.token, () => true, '/other');
+    await fresh(owned, b.url('/other'), { 'x-user': 'u2' });
+
+    const big = new RawSession();
+    sockets.push(big);
+    await big.connect(a.url('/other'), undefined, { 'x-user': 'big' });
+    await untilStored(big.session.token, () => true, '/other');
+    await fresh(big, b.url('/other'), { 'x-user': 'big' });
+
+    // conn.data with a BigInt cannot cross: the holder refuses; its record carries {} meanwhile.
+    await odd.request('bigint');
+    await untilStored(odd.session.token, (record) => Object.keys(record.s.data).length === 0);
+    await fresh(odd, b.url('/chat/r6'));
+
+    // A count the holder cannot continue from: refused here, and then nowhere else either.
+    const ahead = await open(a.url('/chat/r6'));
+    await untilStored(ahead.session.token, () => true);
+    await fresh(ahead, a.url('/chat/r6'), {}, 999);
+
+    // A resume upgrade whose first frame is not a claim.
+    const none = new RawSession();
+    sockets.push(none);
+    await none.connect(`${b.url('/chat/r6')}?%24resume=1`, { event: 'say', data: 'x' });
+    expect(none.session.resumed).toBe(false);
+  });
+
+  it('keeps the session when its client leaves again while it moves, and ignores a claim of a socket already gone', async () => {
+    const [a, b] = [await node(), await node()];
+    const x = await open(a.url('/chat/r7'));
+    await untilStored(x.session.token, () => true);
+    await peers(b, 1);
+    x.socket.terminate();
+    await until(() => a.app.websocketServer.clients.size === 0);
+    const claim = JSON.stringify({
+      event: '$resume',
+      data: { token: x.session.token, seq: x.seq },
+    });
+    const leaving = new WebSocket(`${b.url('/chat/r7')}?%24resume=1`);
+    leaving.on('error', () => undefined);
+    leaving.once('open', () => leaving.send(claim, () => leaving.terminate()));
+    // The session moved here, and waits (parked) for a client that never got its new token.
+    await until(() => b.server.fetchConnections().some((conn) => conn.id === x.session.id), 50_000);
+    expect(a.server.fetchConnections()).toEqual([]);
+
+    const unknown = new WebSocket(`${b.url('/chat/r7')}?%24resume=1`);
+    unknown.on('error', () => undefined);
+    const gone = new Promise((resolve) => unknown.once('close', resolve));
+    unknown.once('open', () =>
+      unknown.send(
+        JSON.stringify({ event: '$resume', data: { token: 'B'.repeat(24), seq: 0 } }),
+        () => unknown.terminate(),
+      ),
+    );
+    await gone;
+    expect(lifecycle.filter((line) => line.startsWith('connect'))).toHaveLength(1);
+  });
+
   describe('after the process that held the session was killed (SIGKILL)', () => {
     let compiled: string;
     let child: ChildProcess | undefined;
@@ -359,6 +448,27 @@ describeRedis('session resume with RedisAdapter (real redis-server, real sockets
       await until(() => pushes(x.since()).length === 4);
       await x.close();
       await until(() => lifecycle.includes(`close ${before.id}`));
+    }, 60_000);
+
+    it('ends the session (1011, then a fresh connection) when it missed more than maxFrames', async () => {
+      const a = await forkNode();
+      const b = await node();
+      const x = await open(a.url('/chat/r8'));
+      const y = await open(b.url('/chat/r8'));
+      await Promise.all([b.adapter.settled(), settled(a.process)]);
+      await peers(b, 2);
+      await x.request('set', 1);
+      await untilStored(x.session.token, (record) => record.s.data.value === 1);
+      await kill(a.process);
+      for (let i = 0; i < 201; i++) y.send({ event: 'say', data: `flood-${i}` });
+      await y.request('say', 'last');
+      const token = x.session.token;
+      await x.resume(b.url('/chat/r8'));
+      expect(x.closeCode).toBe(1011);
+      expect(pushes(x.since()).map((frame) => frame.data)).not.toContain('flood-0');
+      await until(() => lifecycle.includes(`close ${x.session.id}`));
+      await x.resume(b.url('/chat/r8'), token, 0);
+      expect(x.session.resumed).toBe(false);
     }, 60_000);
 
     it('gives a fresh connection when the history no longer has what the session missed', async () => {
