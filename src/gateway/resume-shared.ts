@@ -241,10 +241,11 @@ function copyData(target: Record<string, unknown>, source: Record<string, unknow
   }
 }
 
-/** Whether `broadcast` is for `connection`, as the room registry would decide. */
+/**
+ * Whether `broadcast`, read from the channel of one of the connection's rooms (or the gateway's),
+ * is for `connection`: the channel already chose the room, so only its exceptions remain.
+ */
 function selects(connection: Connection, broadcast: Broadcast): boolean {
-  const { rooms } = connection;
-  if (broadcast.rooms.length > 0 && !broadcast.rooms.some((room) => rooms.has(room))) return false;
-  if (broadcast.exceptIds.includes(connection.id)) return false;
-  return !broadcast.exceptRooms.some((room) => rooms.has(room));
+  const { rooms, id } = connection;
+  return !broadcast.exceptIds.includes(id) && !broadcast.exceptRooms.some((r) => rooms.has(r));
 }

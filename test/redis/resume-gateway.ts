@@ -34,6 +34,13 @@ export class ResumeChatGateway {
     return 'ok';
   }
 
+  /** To several rooms at once: a member of two of them gets it once. */
+  @OnMessage('say-rooms')
+  sayRooms(body: { rooms: string[]; text: string }): string {
+    this.server.to(body.rooms).emit('said', body.text);
+    return 'ok';
+  }
+
   @OnMessage('set')
   set(value: unknown, conn: Connection): string {
     conn.data.value = value;

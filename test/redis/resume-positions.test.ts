@@ -133,6 +133,17 @@ describeRedis('RedisLink session positions', () => {
     expect(await adopter.link.complete(mark, ['a'])).toBe(false);
   });
 
+  it('does not wait for a process it has not heard from lately when asking for a session', async () => {
+    const { adapter } = await start();
+    const channel = new RecordingChannel(PATH);
+    const route = adapter.openCluster({ ...channel, timeoutMs: 60_000, answer: async () => null });
+    expect(await route.ask!('gone', { op: 'handover', token: 't', seq: 0 })).toEqual({
+      answers: [],
+      missing: ['gone'],
+    });
+    await route.close();
+  });
+
   it('answers "incomplete" when Redis cannot be asked, and nothing is known of a closed reader', async () => {
     const holder = await start();
     holder.link.roomAdded('a');
