@@ -356,9 +356,11 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget, SessionH
   /** Frames the payload once, at the first recipient, and writes those bytes to every one. */
   private deliver(broadcast: Broadcast): void {
     const { payload } = broadcast;
+    // The opcode `send()` would choose: binary for a binary codec, and for any Buffer.
+    const binary = this.codec.binary || typeof payload !== 'string';
     let frame: Buffer | undefined;
     this.registry.forEachRecipient(broadcast, (connection) => {
-      frame ??= serverFrame(payload, this.codec.binary);
+      frame ??= serverFrame(payload, binary);
       this.write(connection, payload, frame);
     });
   }

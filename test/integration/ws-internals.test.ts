@@ -2,7 +2,7 @@
 // so the frames of one tick leave in one system call.
 import { Socket } from 'node:net';
 import Fastify from 'fastify';
-import { Gateway, GatewayServer, bootstrap } from 'fastify-ws-gateway';
+import { Gateway, GatewayServer, bootstrap, type Codec } from 'fastify-ws-gateway';
 import fastifyWebsocket from 'fastify-ws-gateway/websocket';
 import * as internals from '../../src/gateway/internals/ws';
 import { listen } from '../support/network';
@@ -112,3 +112,30 @@ test('a broadcast goes out as one prebuilt frame, and through send() where ws co
     await app.close();
   }
 });
+
+test.each([
+  ['a binary codec', true],
+  ['a text codec that encodes to a Buffer', false],
+])(
+  'a broadcast of %s goes out as a binary message, as send() sends a Buffer',
+  async (_, binary) => {
+    const bufferJson: Codec = {
+      binary,
+      decode: (data) => ({ ok: true, frame: JSON.parse(data.toString()) }),
+      encode: (frame) => Buffer.from(JSON.stringify(frame)),
+    };
+    const app = Fastify();
+    await bootstrap(app, [NewsGateway], { codec: bufferJson });
+    const client = await TestClient.open(`${await listen(app)}/news`);
+    try {
+      const received = new Promise<[string, boolean]>((resolve) =>
+        client.socket.once('message', (data, isBinary) => resolve([String(data), isBinary])),
+      );
+      NewsGateway.server.emit('news', 'bytes');
+      await expect(received).resolves.toEqual(['{"event":"news","data":"bytes"}', true]);
+    } finally {
+      await client.close();
+      await app.close();
+    }
+  },
+);
