@@ -48,18 +48,20 @@ describe('a broadcast frame built once', () => {
     expect(internals.serverFrame(bytes, true)).toEqual(wsFrame(bytes, true));
   });
 
-  it('is written through send() when ws is busy, compresses or has no transport', () => {
+  it('is written through send() for a client, or when ws is busy, compresses or has no transport', () => {
     const written: Buffer[] = [];
     const transport = new Socket();
     transport.write = ((chunk: Buffer) => written.push(chunk) > 0) as never;
     const socket = (fields: object) =>
       ({
+        _isServer: true,
         _sender: { _state: 0, _queue: [] },
         _extensions: {},
         _socket: transport,
         ...fields,
       }) as never;
     const frame = internals.serverFrame('x', false);
+    expect(internals.writeFrame(socket({ _isServer: false }), frame)).toBe(false);
     expect(internals.writeFrame(socket({ _sender: undefined }), frame)).toBe(false);
     expect(internals.writeFrame(socket({ _sender: { _state: 1, _queue: [] } }), frame)).toBe(false);
     expect(internals.writeFrame(socket({ _sender: { _state: 0, _queue: [[]] } }), frame)).toBe(

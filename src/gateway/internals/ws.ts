@@ -49,8 +49,9 @@ export function corkUntilNextTick(socket: WebSocket): boolean {
   return true;
 }
 
-/** What `ws` keeps of a socket's outbound state: its sender's queue and negotiated extensions. */
+/** What `ws` keeps of a socket's outbound state: its side, its sender's queue and extensions. */
 interface SenderInternals {
+  readonly _isServer?: unknown;
   readonly _sender?: { readonly _state?: unknown; readonly _queue?: { readonly length: number } };
   readonly _extensions?: Record<string, unknown>;
 }
@@ -83,12 +84,16 @@ export function serverFrame(payload: string | Buffer, binary: boolean): Buffer {
 
 /**
  * Writes a `serverFrame` straight to the socket's transport, as ws's sender writes a frame it
- * does not compress, when the sender has nothing queued and no extension is negotiated (with
- * permessage-deflate, ws compresses). Returns false when it did not write: then `send()` must.
+ * does not compress, when the socket is a server's, its sender has nothing queued and no
+ * extension is negotiated (with permessage-deflate, ws compresses). Returns false when it did
+ * not write: then `send()` must.
  */
 export function writeFrame(socket: WebSocket, frame: Buffer): boolean {
-  const { _sender: sender, _extensions: extensions } = socket as unknown as SenderInternals;
+  const internals = socket as unknown as SenderInternals;
+  const { _sender: sender, _extensions: extensions } = internals;
   if (
+    // A client's frames are masked, each with its own key.
+    internals._isServer !== true ||
     sender === undefined ||
     sender._state !== SENDER_IDLE ||
     sender._queue?.length !== 0 ||
