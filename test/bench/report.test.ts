@@ -19,18 +19,22 @@ const CLEAN = {
 };
 
 test('a latency run is flagged when the generator or the machine set it', () => {
-  expect(latencyFlags(CLEAN, 6667)).toEqual([]);
-  expect(latencyFlags({ ...CLEAN, generatorLoad: 0.95 }, 6667)).toEqual([
+  expect(latencyFlags(CLEAN, 6667, 20)).toEqual([]);
+  expect(latencyFlags({ ...CLEAN, generatorLoad: 0.95 }, 6667, 20)).toEqual([
     'latency: load generator at 95% of its core',
   ]);
-  expect(latencyFlags({ ...CLEAN, sent: 10000 }, 6667)).toEqual([
+  expect(latencyFlags({ ...CLEAN, sent: 10000 }, 6667, 20)).toEqual([
     'latency: generator sent 75% of the offered rate',
   ]);
-  expect(latencyFlags({ ...CLEAN, replies: 6500 }, 6667)).toEqual([
+  expect(latencyFlags({ ...CLEAN, replies: 6500 }, 6667, 20)).toEqual([
     'latency: 50% of requests answered in the window (server above saturation)',
   ]);
-  expect(latencyFlags({ ...CLEAN, lateP99: 2.5 }, 6667)).toEqual([
+  expect(latencyFlags({ ...CLEAN, lateP99: 2.5 }, 6667, 20)).toEqual([
     'latency: generator timers 2.5 ms late at p99 against a p99 of 2.0 ms (machine busy)',
+  ]);
+  // Late by more than a quarter of the shortest gap: the schedule lost its shape.
+  expect(latencyFlags({ ...CLEAN, p99: 40, p999: 50, lateP99: 7 }, 6667, 20)).toEqual([
+    'latency: generator timers 7.0 ms late at p99 against a p99 of 40.0 ms (machine busy)',
   ]);
 });
 
