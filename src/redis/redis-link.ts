@@ -217,6 +217,7 @@ export class RedisLink implements AdapterLink {
 
   onPubReady(): void {
     this.outbox.pump();
+    this.sessions?.rewrite();
     for (const reader of this.readers.values()) if (reader.stale) void reader.resync();
     this.check(Date.now());
   }

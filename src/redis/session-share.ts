@@ -111,6 +111,12 @@ export class RedisSessions implements SharedSessions {
     this.flush(now);
   }
 
+  /** Redis is back (perhaps restarted, its keys lost): every kept session is written again now. */
+  rewrite(): void {
+    for (const tokenHash of this.kept.keys()) this.dirty.add(tokenHash);
+    this.flushSoon();
+  }
+
   /** On `app.close()`: sessions that ended are removed; the others expire on their own. */
   close(): void {
     clearImmediate(this.soon);

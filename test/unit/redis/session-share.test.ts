@@ -144,6 +144,15 @@ describe('RedisSessions', () => {
     ]);
   });
 
+  it('writes every kept session again when Redis is back', async () => {
+    const { share, sent } = makeShare();
+    share.keep('h1', () => record());
+    await settle();
+    share.rewrite();
+    await settle();
+    expect(sent.map(([command]) => command)).toEqual(['set', 'set']);
+  });
+
   it('writes a session again once a room it just joined has a position', async () => {
     const { share, sent, known } = makeShare({ '': '- 0', a: null });
     share.keep('h1', () => record());
