@@ -56,7 +56,9 @@ class RawSession {
     this.closeCode = undefined;
     socket.on('message', (data) => this.frames.push(JSON.parse(String(data)) as Frame));
     socket.on('error', () => {});
-    socket.on('close', (code) => (this.closeCode = code));
+    socket.on('close', (code) => {
+      if (this.socket === socket) this.closeCode = code; // not an older socket's late close
+    });
     if (first !== undefined) socket.once('open', () => socket.send(JSON.stringify(first)));
     await until(
       () =>
