@@ -8,6 +8,7 @@ import {
   BASELINE,
   CORKED,
   METRICS,
+  PEERS,
   TARGETS,
   meets,
   metricOf,
@@ -117,19 +118,23 @@ function ratioTable(all: readonly PeerSamples[], base: string): string[] {
   return [
     ...header(
       'server',
-      METRICS.map((metric) => `${metric.title} ${arrow(metric.key)}`),
+      RATIO_METRICS.map((metric) => `${metric.title} ${arrow(metric.key)}`),
     ),
     ...all.map(
       (entry) =>
-        `| ${entry.peer.label} | ${METRICS.map((metric) => ratioCell(all, entry, metric.key, base)).join(' | ')} |`,
+        `| ${entry.peer.label} | ${RATIO_METRICS.map((metric) => ratioCell(all, entry, metric.key, base)).join(' | ')} |`,
     ),
   ];
 }
 
 function baseLabel(base: string): string {
-  if (base === 'gateway') return 'our gateway';
-  return base === CORKED ? 'ws + cork' : 'raw ws';
+  if (base === BASELINE) return 'raw ws';
+  if (base === CORKED) return 'ws + cork';
+  return PEERS.find((peer) => peer.key === base)?.label ?? base;
 }
+
+/** The metrics with ratio columns: the resume-only ones are absolute figures. */
+const RATIO_METRICS = METRICS.filter((metric) => !metric.resumeOnly);
 
 /** Targets with their measured ratio; with "before" rows in the run, the ratio before too. */
 function targetTable(all: readonly PeerSamples[]): string[] {
