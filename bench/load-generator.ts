@@ -13,6 +13,8 @@ interface Tracked {
   nextTick: number;
   /** Latency phase: when each outstanding request was due to be sent (ns). */
   dueAt: Map<number, number>;
+  /** Dropped (resume peers), to be resumed by `resumeAll`. */
+  dropped?: boolean;
 }
 
 interface Target {
@@ -237,14 +239,19 @@ serveRpc({
     return { ...snapshot(), lost, open: pool.length };
   },
   closeAll: () => closePool(),
-  /** Drops every connection as a network does (no close frame): their sessions wait. */
-  async dropAll() {
-    await Promise.all(pool.map((tracked) => resumableOf(tracked).drop()));
+  /** Drops the first `count` connections as a network does (no close frame): their sessions
+   * wait for them. */
+  async drop(args) {
+    const dropping = pool.slice(0, Number(args.count));
+    for (const tracked of dropping) tracked.dropped = true;
+    await Promise.all(dropping.map((tracked) => resumableOf(tracked).drop()));
   },
   /** Resumes every dropped connection; returns when each new socket opened (ns) and how many
    * resumes the server refused. The missed frames arrive afterwards (see `waitTicks`). */
   async resumeAll() {
-    const outcomes = await Promise.all(pool.map((tracked) => resumableOf(tracked).resume()));
+    const dropped = pool.filter((tracked) => tracked.dropped);
+    for (const tracked of dropped) tracked.dropped = false;
+    const outcomes = await Promise.all(dropped.map((tracked) => resumableOf(tracked).resume()));
     return {
       openedAtNs: outcomes.map((outcome) => outcome.openedAtNs),
       refused: outcomes.filter((outcome) => !outcome.resumed).length,
@@ -326,10 +333,11 @@ serveRpc({
     }
     return { elapsedNs: now() - start, count, mismatches: counts.mismatches };
   },
-  /** Expects `perClient` broadcasts, numbered from 0, on every open connection. */
+  /** Expects `perClient` broadcasts, numbered from 0, on every open connection (or on
+   * `clients` of them). */
   armTicks(args) {
     counts.ticks = 0;
-    ticksExpected = Number(args.perClient) * pool.length;
+    ticksExpected = Number(args.perClient) * Number(args.clients ?? pool.length);
     for (const tracked of pool) tracked.nextTick = 0;
     return ticksExpected;
   },

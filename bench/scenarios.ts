@@ -190,12 +190,17 @@ export async function runRound(
     const { frames, repeats } = plan.replay;
     const times: number[] = [];
     for (let repeat = 0; repeat < repeats; repeat++) {
-      // No probe echo: every frame before the drop is acknowledged, so all `frames` fit in
-      // the session's buffer (maxFrames) however the client's `$ack` cadence falls.
-      await gen.call('open', { ...target, count: 1, batch: 1, probe: false });
-      await gen.call('dropAll');
+      // Two clients: the first drops, the second (a witness) shows when every frame was
+      // delivered on the server, the dropped session included (with Redis, after a round trip).
+      // No probe echo: no frame precedes the drop, so all `frames` fit in the session's
+      // buffer (maxFrames) however the client's `$ack` cadence falls.
+      await gen.call('open', { ...target, count: 2, batch: 2, probe: false });
+      await gen.call('drop', { count: 1 });
+      const witnessed = await gen.call<number>('armTicks', { perClient: frames, clients: 1 });
       await srv.call('broadcast', { count: frames });
-      const expected = await gen.call<number>('armTicks', { perClient: frames });
+      const seen = await gen.call<{ ticks: number }>('waitTicks', { timeoutMs: 30000 });
+      if (seen.ticks !== witnessed) throw new Error(`${seen.ticks} of ${frames} frames delivered`);
+      const expected = await gen.call<number>('armTicks', { perClient: frames, clients: 1 });
       const resumed = await gen.call<{ openedAtNs: number[]; refused: number }>('resumeAll');
       if (resumed.refused > 0) throw new Error('the server refused the resume');
       const done = await gen.call<{ lastAtNs: number; ticks: number; mismatches: number }>(
