@@ -200,6 +200,7 @@ export async function runRound(
       await srv.call('broadcast', { count: frames });
       const seen = await gen.call<{ ticks: number }>('waitTicks', { timeoutMs: 30000 });
       if (seen.ticks !== witnessed) throw new Error(`${seen.ticks} of ${frames} frames delivered`);
+      result.verified += seen.ticks;
       const expected = await gen.call<number>('armTicks', { perClient: frames, clients: 1 });
       const resumed = await gen.call<{ openedAtNs: number[]; refused: number }>('resumeAll');
       if (resumed.refused > 0) throw new Error('the server refused the resume');
