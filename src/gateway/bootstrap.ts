@@ -173,7 +173,7 @@ async function registerGateways(app: FastifyInstance, { gateways, options }: Plu
   if (options.asyncapi !== undefined) addAsyncApiRoute(app, definitions, options.asyncapi);
 
   const adapter = options.adapter ?? new MemoryAdapter();
-  const unwatch = metrics?.watchAdapter(adapter);
+  metrics?.watchAdapter(adapter);
   // Providers are built first (dependencies first), then gateways (afterInit), then onReady runs
   // on each in that order; onClose runs in the reverse order, after the drain.
   let started: object[] = [];
@@ -192,7 +192,7 @@ async function registerGateways(app: FastifyInstance, { gateways, options }: Plu
   else app.addHook('preClose', drain);
   app.addHook('onClose', async () => {
     await Promise.all(runtimes.map((runtime) => runtime.stop()));
-    unwatch?.();
+    metrics?.close();
     await runLifecycle([...started].reverse(), 'onClose', app.log);
   });
 }
