@@ -177,7 +177,7 @@ export async function runRound(
     const totals = await gen.call<EchoCounts & { lost: number }>('latencyStop');
     checkClean(totals);
     result.verified += totals.replies;
-    const flags = latencyFlags(run, offeredRate(plan));
+    const flags = latencyFlags(run, offeredRate(plan), minMs);
     if (flags.length) result.flags = [...(result.flags ?? []), ...flags];
     else if (run.p50 !== null && run.p99 !== null && run.p999 !== null) {
       result.values.p50 = run.p50;
@@ -261,16 +261,23 @@ interface LatencyRun {
   p50: number | null;
   p99: number | null;
   p999: number | null;
+  /** How late the generator's timers fired at p99 (ms), per request like the latencies. */
   lateP99: number | null;
   generatorLoad: number;
 }
 
+/** Node's timers fire on a millisecond clock: up to this much late on an idle machine. */
+export const TIMER_GRANULARITY_MS = 1;
+
 /**
  * Why the latency figures of a run say more about the generator or the machine than about the
  * server: the generator could not keep the offered rate or ran out of CPU, its timers fired
- * late by as much as the latency it measures, or the server fell behind (above saturation).
+ * late (beyond their granularity) by half the latency it measures, so its event loop kept
+ * replies waiting as long, or by a quarter of the shortest gap `minMs`, so the requests no
+ * longer kept the schedule's shape, or the server fell behind (above saturation). Latencies
+ * count from when a request was written, so the granularity itself is in no latency.
  */
-export function latencyFlags(run: LatencyRun, offered: number): string[] {
+export function latencyFlags(run: LatencyRun, offered: number, minMs: number): string[] {
   const flags: string[] = [];
   const percent = (value: number): string => `${Math.round(value * 100)}%`;
   const sentRate = run.sent / run.seconds;
@@ -285,10 +292,14 @@ export function latencyFlags(run: LatencyRun, offered: number): string[] {
       `latency: ${percent(run.replies / Math.max(1, run.sent))} of requests answered in the window (server above saturation)`,
     );
   }
-  if (run.lateP99 !== null && run.p99 !== null && run.lateP99 >= 0.5 * run.p99) {
-    flags.push(
-      `latency: generator timers ${run.lateP99.toFixed(1)} ms late at p99 against a p99 of ${run.p99.toFixed(1)} ms (machine busy)`,
-    );
+  const { lateP99, p99 } = run;
+  if (lateP99 !== null && p99 !== null) {
+    const slip = lateP99 - TIMER_GRANULARITY_MS;
+    if (slip >= 0.5 * p99 || slip >= 0.25 * minMs) {
+      flags.push(
+        `latency: generator timers ${lateP99.toFixed(1)} ms late at p99 against a p99 of ${p99.toFixed(1)} ms (machine busy)`,
+      );
+    }
   }
   return flags;
 }
