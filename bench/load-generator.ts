@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { serveRpc } from './child-rpc';
 import { openClient, type BenchClient, type ClientEvents } from './clients';
+import { isResumable, type ResumableClient } from './resumable-client';
 import type { ClientKind, EchoCounts } from './protocol';
 
 /** One client and the requests it still waits for. */
@@ -13,6 +14,8 @@ interface Tracked {
   nextTick: number;
   /** Latency phase: when each outstanding request was written (`performance.now()`, ms). */
   sentAt: Map<number, number>;
+  /** Dropped (resume peers), to be resumed by `resumeAll`. */
+  dropped?: boolean;
 }
 
 interface Target {
@@ -133,6 +136,11 @@ async function connectMany(target: Target, count: number, batch: number): Promis
   return opened;
 }
 
+function resumableOf(tracked: Tracked): ResumableClient {
+  if (!isResumable(tracked.client)) throw new Error('this server does not resume sessions');
+  return tracked.client;
+}
+
 /** Each scenario counts from zero, so one step's mismatches never fail the next. */
 function resetCounts(): void {
   counts.sent = counts.replies = counts.mismatches = counts.ticks = 0;
@@ -213,26 +221,56 @@ serveRpc({
     return snapshot();
   },
   echoMark: () => snapshot(),
-  /** Stops sending, waits for the last replies, closes; unanswered requests count as lost. */
-  async echoStop() {
+  /** Stops sending, waits for the last replies, closes; unanswered requests count as lost.
+   * With `resumeCheck`, first drops and resumes one connection: a client that acknowledged
+   * as it should still has a session the server can resume. */
+  async echoStop(args) {
     echoing = false;
     await drained(5000);
+    if (args.resumeCheck) {
+      const tracked = pool[0];
+      const client = resumableOf(tracked);
+      await client.drop();
+      if (!(await client.resume()).resumed) {
+        throw new Error('the server refused to resume a session after the echo run');
+      }
+      send(tracked);
+      await drained(5000);
+    }
     const lost = pool.reduce((sum, tracked) => sum + tracked.outstanding.size, 0);
     await closePool();
     return { ...snapshot(), lost };
   },
-  /** Opens idle connections, each proven live by one verified echo; with `append`, adds
-   * them to those already open (clients of a second server). */
+  /** Opens idle connections, each proven live by one verified echo (unless `probe` is false);
+   * with `append`, adds them to those already open (clients of a second server). */
   async open(args) {
     resetCounts();
     const opened = await connectMany(targetOf(args), Number(args.count), Number(args.batch));
     pool = args.append ? pool.concat(opened) : opened;
-    for (const tracked of opened) send(tracked);
+    if (args.probe !== false) for (const tracked of opened) send(tracked);
     await drained(10000);
     const lost = pool.reduce((sum, tracked) => sum + tracked.outstanding.size, 0);
     return { ...snapshot(), lost, open: pool.length };
   },
   closeAll: () => closePool(),
+  /** Drops the first `count` connections as a network does (no close frame): their sessions
+   * wait for them. */
+  async drop(args) {
+    const dropping = pool.slice(0, Number(args.count));
+    for (const tracked of dropping) tracked.dropped = true;
+    await Promise.all(dropping.map((tracked) => resumableOf(tracked).drop()));
+  },
+  /** Resumes every dropped connection; returns when each new socket opened (ns) and how many
+   * resumes the server refused. The missed frames arrive afterwards (see `waitTicks`). */
+  async resumeAll() {
+    const dropped = pool.filter((tracked) => tracked.dropped);
+    for (const tracked of dropped) tracked.dropped = false;
+    const outcomes = await Promise.all(dropped.map((tracked) => resumableOf(tracked).resume()));
+    return {
+      openedAtNs: outcomes.map((outcome) => outcome.openedAtNs),
+      refused: outcomes.filter((outcome) => !outcome.resumed).length,
+    };
+  },
   /** Opens `count` idle connections (`batch` handshakes at a time) and times that alone; then
    * proves each one live with one verified echo. */
   async openIdle(args) {
@@ -309,10 +347,11 @@ serveRpc({
     }
     return { elapsedNs: now() - start, count, mismatches: counts.mismatches };
   },
-  /** Expects `perClient` broadcasts, numbered from 0, on every open connection. */
+  /** Expects `perClient` broadcasts, numbered from 0, on every open connection (or on
+   * `clients` of them). */
   armTicks(args) {
     counts.ticks = 0;
-    ticksExpected = Number(args.perClient) * pool.length;
+    ticksExpected = Number(args.perClient) * Number(args.clients ?? pool.length);
     for (const tracked of pool) tracked.nextTick = 0;
     return ticksExpected;
   },
