@@ -7,12 +7,19 @@ import type {
   SharedSessions,
 } from '../gateway/adapter';
 import { channelKeys, type ChannelKeys } from './channel-keys';
-import { ChannelReader, HISTORY_PAGE } from './channel-reader';
+import { ChannelReader } from './channel-reader';
 import { Outbox, type OutboxBounds } from './outbox';
 import { OutageReport, type OutageCause } from './outage-report';
 import type { HistoryBounds, PublishingClient } from './publish-script';
 import type { RedisAdapterStats } from './redis-adapter-stats';
-import { decodeFrame, encodeFrame, toBroadcast } from './redis-wire';
+import { encodeFrame } from './redis-wire';
+import {
+  isComplete,
+  markOf,
+  readMissed,
+  type PositionContext,
+  type SessionMark,
+} from './session-positions';
 import { RedisSessions, type SessionClient } from './session-share';
 import type { Subscriptions } from './subscriptions';
 
@@ -29,6 +36,8 @@ export interface LinkContext {
   malformed(channel: AdapterChannel, keys: ChannelKeys, message: string): void;
   detach(link: RedisLink): void;
 }
+
+export type { SessionMark } from './session-positions';
 
 /** Health checks, expiry of waiting frames and the outage report run on this period. */
 const TICK_MS = 500;
@@ -56,6 +65,7 @@ export class RedisLink implements AdapterLink {
   private outage: OutageReport | undefined;
   private lastError: Error | undefined;
   private sessions: RedisSessions | undefined;
+  private readonly positions: PositionContext;
 
   constructor(
     private readonly channel: AdapterChannel,
@@ -74,6 +84,12 @@ export class RedisLink implements AdapterLink {
       },
       dropped: (count) => this.dropped(count, 'overflow'),
     });
+    this.positions = {
+      client: context.pub,
+      prefix: context.prefix,
+      path: channel.path,
+      reader: (room) => this.readers.get(room),
+    };
     this.listen(undefined);
     this.timer = setInterval(() => this.tick(), TICK_MS);
     this.timer.unref();
@@ -107,83 +123,17 @@ export class RedisLink implements AdapterLink {
     return this.sessions;
   }
 
-  /**
-   * Where this process's delivery stands on the channels a session in `rooms` hears: what such a
-   * session has had. Its own emits are delivered locally at once, so the sequence number of the
-   * last one counts them whatever their offset.
-   */
+  /** Where this process's delivery stands for a session in `rooms` (see session-positions.ts). */
   mark(rooms: readonly string[]): SessionMark {
-    const offsets: Record<string, string | null> = {};
-    for (const room of [undefined, ...rooms]) {
-      offsets[room ?? ''] = this.readers.get(room)?.position() ?? null;
-    }
-    return { l: this.id, q: this.seq, o: offsets };
+    return markOf(this.positions, this.id, this.seq, rooms);
   }
 
-  /**
-   * Whether each channel of `rooms` still has every frame after `mark` in its history: same
-   * epoch, and its first entry after the mark is the next offset (or nothing came since).
-   */
-  async complete(mark: SessionMark, rooms: readonly string[]): Promise<boolean> {
-    const { pub, prefix } = this.context;
-    for (const room of [undefined, ...rooms]) {
-      const from = parsePosition(mark?.o?.[room ?? '']);
-      if (from === undefined) return false;
-      const keys = channelKeys(prefix, this.channel.path, room);
-      const [[epoch, head], entries] = await Promise.all([
-        pub.hmget(keys.meta, 'e', 'n'),
-        pub.xrange(keys.history, String(from.offset + 1), '+', 'COUNT', 1),
-      ]);
-      if (from.epoch === '-' && head === null) continue; // still nothing published
-      if ((from.epoch !== '-' && epoch !== from.epoch) || head === null) return false;
-      if (Number(head) === from.offset) continue;
-      if (parseInt(entries[0]?.[0] ?? '', 10) !== from.offset + 1) return false;
-    }
-    return true;
+  complete(mark: SessionMark, rooms: readonly string[]): Promise<boolean> {
+    return isComplete(this.positions, mark, rooms);
   }
 
-  /**
-   * The broadcasts a session just adopted here (already in `rooms`, so this process delivers
-   * everything after its channels' current positions) has not had since `mark`: read from each
-   * channel's history, in order per channel. Rejects when part of them is gone (history trimmed
-   * or expired, Redis lost the counter, a position unknown) or Redis fails: never a partial list.
-   */
-  async missed(mark: SessionMark, rooms: readonly string[]): Promise<Broadcast[]> {
-    const channels = [undefined, ...rooms];
-    // Taken now, in the tick the session joined: later frames reach it live.
-    const ends = channels.map((room) => {
-      const reader = this.readers.get(room);
-      return reader?.position() ?? reader?.headKnown;
-    });
-    const found: Broadcast[] = [];
-    for (let i = 0; i < channels.length; i++) {
-      const room = channels[i];
-      const [from, to] = [parsePosition(mark?.o?.[room ?? '']), parsePosition(await ends[i])];
-      if (from === undefined || to === undefined) throw new Error('position unknown');
-      // A channel without a counter when the mark was taken: all of its current epoch is new.
-      const start = from.epoch === '-' || from.epoch === to.epoch ? from.offset : -1;
-      if (start < 0) throw new Error('the channel started a new epoch');
-      const keys = channelKeys(this.context.prefix, this.channel.path, room);
-      for (let next = start + 1; next <= to.offset;) {
-        const entries = await this.context.pub.xrange(
-          keys.history,
-          String(next),
-          String(to.offset),
-          'COUNT',
-          HISTORY_PAGE,
-        );
-        for (const [id, fields] of entries) {
-          const frame = decodeFrame(fields[1] ?? '');
-          if (parseInt(id, 10) !== next || frame?.epoch !== to.epoch)
-            throw new Error('history gone');
-          next++;
-          if (frame.header.s === mark.l && frame.header.q <= mark.q) continue;
-          found.push(toBroadcast(frame, room));
-        }
-        if (entries.length === 0) throw new Error('history gone');
-      }
-    }
-    return found;
+  missed(mark: SessionMark, rooms: readonly string[]): Promise<Broadcast[]> {
+    return readMissed(this.positions, mark, rooms);
   }
 
   roomAdded(room: string): void {
@@ -313,18 +263,4 @@ export class RedisLink implements AdapterLink {
     this.check(now);
     this.sessions?.tick(now);
   }
-}
-
-/** Where a session's broadcasts stood: the link that held it, its last emit, and each channel's position. */
-export interface SessionMark {
-  readonly l: string;
-  readonly q: number;
-  readonly o: Readonly<Record<string, string | null>>;
-}
-
-function parsePosition(text: unknown): { epoch: string; offset: number } | undefined {
-  if (typeof text !== 'string') return undefined;
-  const [epoch, offset] = text.split(' ');
-  const value = Number(offset);
-  return Number.isSafeInteger(value) && value >= 0 ? { epoch, offset: value } : undefined;
 }

@@ -65,8 +65,10 @@ describeRedis('RedisLink session positions', () => {
 
     await publish(other, 'o-1');
     await until(() => holder.link.mark(['a']).o.a !== '- 0');
-    await publish(holder, 'h-1');
+    // Marked as its own emit goes out: delivered locally, not yet at its offset.
+    holder.link.publish(toRoom('h-1'));
     const mark = holder.link.mark(['a']);
+    await until(() => holder.adapter.stats().published === 1);
     await publish(holder, 'h-2');
     await publish(other, 'o-2', 'o-3');
 
@@ -121,6 +123,11 @@ describeRedis('RedisLink session positions', () => {
     await expect(adopter.link.missed(otherEpoch, ['a'])).rejects.toThrow('new epoch');
     expect(await adopter.link.complete(otherEpoch, ['a'])).toBe(false);
 
+    // An entry at the right offset that is not a frame of this epoch (another writer).
+    const offset = Number(mark.o.a!.split(' ')[1]) + 1;
+    await redis.del(keys.history);
+    await redis.xadd(keys.history, `${offset}-0`, 'm', 'not a frame');
+    await expect(adopter.link.missed(mark, ['a'])).rejects.toThrow('history gone');
     await redis.del(keys.history);
     await expect(adopter.link.missed(mark, ['a'])).rejects.toThrow('history gone');
     expect(await adopter.link.complete(mark, ['a'])).toBe(false);
