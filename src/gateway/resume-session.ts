@@ -61,9 +61,12 @@ export class ResumeSession {
   private frames: (string | Buffer)[] = [];
   private firstSeq = 1;
   private nextSeq = 1;
-  /** Request id key → number of its reply frame (`PENDING` until sent). */
-  private readonly requests = new Map<string, number>();
-  /** Reply numbers and their request keys, in sending order, to forget acknowledged ones. */
+  /**
+   * Request id → number of its reply frame (`PENDING` until sent). A Map tells `7` from `"7"`,
+   * so the ids are the keys as they came.
+   */
+  private readonly requests = new Map<string | number, number>();
+  /** Reply numbers and their request ids, in sending order, to forget acknowledged ones. */
   private replies: (number | string)[] = [];
   private timer: NodeJS.Timeout | undefined;
 
@@ -97,7 +100,7 @@ export class ResumeSession {
   snapshot(): SessionNumbering {
     const requests: [string, number][] = [];
     for (let i = 0; i < this.replies.length; i += 2) {
-      requests.push([this.replies[i + 1] as string, this.replies[i] as number]);
+      requests.push([requestKey(this.replies[i + 1]), this.replies[i] as number]);
     }
     const frames = this.frames.map((frame) =>
       typeof frame === 'string' ? frame : { b: frame.toString('base64') },
@@ -118,8 +121,9 @@ export class ResumeSession {
       typeof frame === 'string' ? frame : Buffer.from(frame.b, 'base64'),
     );
     for (const [key, seq] of numbering.requests) {
-      this.requests.set(key, seq);
-      this.replies.push(seq, key);
+      const id = requestId(key);
+      this.requests.set(id, seq);
+      this.replies.push(seq, id);
     }
     return this.frames.length;
   }
@@ -153,11 +157,10 @@ export class ResumeSession {
 
   /** The frame just recorded answers request `id`: a repeat of it is now answered by the stream. */
   replied(id: string | number): void {
-    const key = requestKey(id);
-    if (this.requests.get(key) !== PENDING) return;
+    if (this.requests.get(id) !== PENDING) return;
     const seq = this.nextSeq - 1;
-    this.requests.set(key, seq);
-    this.replies.push(seq, key);
+    this.requests.set(id, seq);
+    this.replies.push(seq, id);
     this.touched();
   }
 
@@ -173,10 +176,9 @@ export class ResumeSession {
       return true;
     }
     if (frame.id === undefined || this.lost) return false;
-    const key = requestKey(frame.id);
     // Seen before: its reply is in flight, in the replayed frames, or still to come.
-    if (this.requests.has(key)) return true;
-    this.requests.set(key, PENDING);
+    if (this.requests.has(frame.id)) return true;
+    this.requests.set(frame.id, PENDING);
     return false;
   }
 
@@ -187,7 +189,7 @@ export class ResumeSession {
     this.firstSeq = seq + 1;
     let done = 0;
     while (done < this.replies.length && (this.replies[done] as number) <= seq) {
-      this.requests.delete(this.replies[done + 1] as string);
+      this.requests.delete(this.replies[done + 1]);
       done += 2;
     }
     if (done > 0) this.replies = this.replies.slice(done);
@@ -264,7 +266,12 @@ export class ResumeSession {
   }
 }
 
-/** Ids `7` and `"7"` are different requests. */
+/** A request id as a handover carries it in JSON: ids `7` and `"7"` stay different requests. */
 function requestKey(id: string | number): string {
   return typeof id === 'number' ? `n${id}` : `s${id}`;
+}
+
+/** The request id a handover's key stands for. */
+function requestId(key: string): string | number {
+  return key.startsWith('n') ? Number(key.slice(1)) : key.slice(1);
 }

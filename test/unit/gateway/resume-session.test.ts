@@ -149,6 +149,30 @@ describe('ResumeSession across processes', () => {
     expect(adopted.restoring).toBe(false);
   });
 
+  it('keeps ids 7 and "7" apart across a handover', () => {
+    const { session } = makeSession(10);
+    session.issueToken();
+    for (const id of [7, '7']) {
+      session.intercept({ event: 'q', data: undefined, id });
+      session.record(`reply ${typeof id}`);
+      session.replied(id);
+    }
+    const numbering = session.snapshot();
+    expect(numbering.requests).toEqual([
+      ['n7', 1],
+      ['s7', 2],
+    ]);
+    const { session: adopted } = makeSession(10);
+    adopted.restore(numbering);
+    expect(adopted.intercept({ event: 'q', data: undefined, id: 7 })).toBe(true);
+    expect(adopted.intercept({ event: 'q', data: undefined, id: '7' })).toBe(true);
+    expect(adopted.intercept({ event: 'q', data: undefined, id: 8 })).toBe(false);
+    adopted.resume(0);
+    adopted.acknowledge(1); // the reply to 7 is acknowledged: 7 is forgotten, "7" is not
+    expect(adopted.intercept({ event: 'q', data: undefined, id: 7 })).toBe(false);
+    expect(adopted.intercept({ event: 'q', data: undefined, id: '7' })).toBe(true);
+  });
+
   it('loses a taken-over session that missed more than maxFrames, without ending it there', async () => {
     const { session, closes } = makeSession(2);
     session.restore({ firstSeq: 1, nextSeq: 1, frames: [], requests: [] });
