@@ -28,12 +28,19 @@ export function addAsyncApiRoute(
       'asyncapi.path must be a route path starting with "/", e.g. "/asyncapi.json"',
     );
   }
+  const { info } = options;
+  if (typeof info?.title !== 'string' || typeof info.version !== 'string') {
+    throw Errors.INVALID_ARGUMENT(
+      'bootstrap(app, gateways, { asyncapi })',
+      'asyncapi.info needs a "title" and a "version" (strings)',
+    );
+  }
   type AsyncApiModule = typeof import('../asyncapi/document');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { asyncapiDocument } = require('../asyncapi/document') as AsyncApiModule;
   const document = asyncapiDocument(
     definitions.map((definition) => definition.target),
-    { info: options.info, servers: options.servers, prefix: app.prefix },
+    { info, servers: options.servers, prefix: app.prefix },
   );
   app.get(options.path, async (request) => {
     if (options.servers !== undefined) return document;

@@ -10,6 +10,7 @@ import { GATEWAY_OPTIONS, isRecord, mustBe } from '../gateway-options';
 import type { GatewayAdapter } from './adapter';
 import type { AsyncApiRouteOptions } from './asyncapi-route';
 import type { Codec } from './codec';
+import { shownValue } from './connection';
 import type { FilterRef, GuardRef, InterceptorRef } from './enhancers';
 import type { Limits } from './limits';
 import type { MetricsOptions } from './metrics';
@@ -96,7 +97,7 @@ const BOOTSTRAP_OPTIONS: Readonly<Record<keyof BootstrapOptions, Check>> = {
   clusterTimeoutMs: (value) =>
     Number.isSafeInteger(value) && (value as number) >= 1
       ? undefined
-      : `must be a positive integer (ms), got ${String(value)}`,
+      : `must be a positive integer (ms), got ${shownValue(value)}`,
   asyncapi: checkedWhereUsed,
   resume: GATEWAY_OPTIONS.resume.check,
 };

@@ -142,7 +142,9 @@ function globalEnhancers(options: BootstrapOptions, appContainer: AppContainer):
     if (!Array.isArray(refs)) {
       throw Errors.INVALID_ARGUMENT(`bootstrap() ${key}`, `pass an array of ${key}`);
     }
-    return refs.map(
+    // Array.from, not map: a hole in a sparse list is refused, not skipped.
+    return Array.from(
+      refs,
       (ref: unknown, index) =>
         enhancerFunction(shape, ref as object, `bootstrap() ${key}[${index}]`, (target) =>
           appContainer.resolve(target, appContainer.container),

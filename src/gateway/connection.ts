@@ -34,6 +34,12 @@ export function describeValue(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
 }
 
+/** A wrong value as a message shows it: a primitive as is, an object as `describeValue` words it. */
+export function shownValue(value: unknown): string {
+  // String() throws on a null-prototype object, or an array holding a symbol.
+  return typeof value === 'object' && value !== null ? describeValue(value) : String(value);
+}
+
 /** A close frame holds a 2-byte code and at most 123 bytes of reason (RFC 6455). */
 const MAX_CLOSE_REASON_BYTES = 123;
 

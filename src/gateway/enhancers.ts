@@ -46,7 +46,8 @@ export function checkEnhancer(shape: EnhancerShape, ref: EnhancerRef, where: str
   const { method, signature } = SHAPES[shape];
   if (typeof ref === 'function' && !isClass(ref)) return;
   const holder = typeof ref === 'function' ? (ref.prototype as object) : ref;
-  if (typeof (holder as Record<string, unknown>)[method] !== 'function') {
+  // `undefined` in a list (a class imported in a cycle, a typo) has no method to read.
+  if (typeof (holder as Record<string, unknown> | null | undefined)?.[method] !== 'function') {
     throw Errors.INVALID_ENHANCER(where, describe(ref), shape, signature);
   }
 }
@@ -76,6 +77,7 @@ export function enhancerName(ref: EnhancerRef): string {
 }
 
 function describe(ref: EnhancerRef): string {
+  if (ref === null || ref === undefined) return String(ref);
   if (typeof ref === 'function') return ref.name || 'an anonymous class';
   const type = classOf(ref);
   return type === undefined || type === Object ? 'an object' : `an instance of ${type.name}`;

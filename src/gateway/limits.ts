@@ -1,4 +1,5 @@
 import { Errors } from '../errors';
+import { shownValue } from './connection';
 
 /** Limits of a gateway, per connection but for `maxConnections`; see docs/limits.md. */
 export interface Limits {
@@ -73,7 +74,7 @@ export function resolveLimits(
           key,
           owner,
           'a positive number',
-          typeof value === 'string' ? JSON.stringify(value) : String(value),
+          typeof value === 'string' ? JSON.stringify(value) : shownValue(value),
         );
       }
       merged[key] = value;

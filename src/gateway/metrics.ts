@@ -305,11 +305,16 @@ export interface AppMetrics {
 }
 
 export function createMetrics(options: MetricsOptions): AppMetrics {
-  if (typeof options !== 'object' || options === null || typeof options.registry !== 'object') {
+  const { registry: given, buckets } = (options ?? {}) as Partial<MetricsOptions>;
+  // Anything without a Registry's methods would fail inside prom-client, with its own TypeError.
+  if (typeof given?.registerMetric !== 'function' || typeof given.getSingleMetric !== 'function') {
     throw Errors.INVALID_ARGUMENT(
       'bootstrap() metrics',
       'pass { registry }, a prom-client Registry',
     );
+  }
+  if (buckets !== undefined && !(Array.isArray(buckets) && buckets.every(Number.isFinite))) {
+    throw Errors.INVALID_ARGUMENT('bootstrap() metrics', 'buckets must be an array of numbers');
   }
   const { registry } = options;
   let shared = sharedByRegistry.get(registry);

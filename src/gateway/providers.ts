@@ -106,7 +106,8 @@ export class AppContainer {
     if (!Array.isArray(providers)) {
       throw Errors.INVALID_ARGUMENT('bootstrap() providers', 'pass an array of providers');
     }
-    const normal = providers.map((provider, index) => normalize(provider, index));
+    // Array.from, not map: a hole in a sparse list is a missing provider, not skipped.
+    const normal = Array.from(providers, (provider, index) => normalize(provider, index));
     for (const provider of normal) {
       this.providers.set(provider.token, provider);
       this.levels.delete(provider.token);

@@ -87,7 +87,7 @@ describe('AsyncAPI: the samples and bootstrap({ asyncapi })', () => {
 
   it.each([
     ['a path without "/"', { path: 'asyncapi.json', info }, 'asyncapi.path must be a route path'],
-    ['no info', { path: '/asyncapi.json' }, 'options.info needs a "title" and a "version"'],
+    ['no info', { path: '/asyncapi.json' }, 'asyncapi.info needs a "title" and a "version"'],
     ['null', null, 'asyncapi.path must be a route path'],
   ])('rejects bootstrap() for %s', async (_label, asyncapi, message) => {
     app = Fastify();
