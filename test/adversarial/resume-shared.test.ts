@@ -68,8 +68,9 @@ describeRedis('session resume across processes, attacked (real redis-server, rea
   async function open(
     url: string,
     first: (socket: WebSocket) => void = () => undefined,
+    headers: Record<string, string> = {},
   ): Promise<Outcome> {
-    const socket = new WebSocket(url);
+    const socket = new WebSocket(url, { headers });
     sockets.push(socket);
     const outcome: Outcome = { frames: [], socket };
     socket.on('message', (data) => {
@@ -239,6 +240,27 @@ describeRedis('session resume across processes, attacked (real redis-server, rea
     // One session per id across both processes: no copy of the victim's left behind.
     const members = await a.server.fetchAll();
     expect(members.filter((member) => member.id === id).length).toBe(1);
+    await expectEveryKeyExpires();
+  });
+
+  it("another user's token, on either process: refused, and its owner still resumes on the holder", async () => {
+    const [a, b] = [await node(), await node()];
+    const alice = await open(a.url('/other'), undefined, { 'x-user': 'alice' });
+    const { id, token } = alice.session!;
+    await untilStored();
+    alice.socket.terminate();
+    await eventually(() => a.app.websocketServer.clients.size === 0);
+    const claim = (s: WebSocket) => s.send(resumeFrame(token, 0));
+    for (const target of [b, a, b]) {
+      const bob = await open(target.url('/other?%24resume=1'), claim, { 'x-user': 'bob' });
+      expect(bob.session).toMatchObject({ resumed: false });
+      expect(bob.session!.id).not.toBe(id);
+      const nobody = await open(target.url('/other?%24resume=1'), claim);
+      expect(nobody.session).toMatchObject({ resumed: false });
+    }
+    // The claims on b spent the token for other processes; the holder still has the session.
+    const back = await open(a.url('/other?%24resume=1'), claim, { 'x-user': 'alice' });
+    expect(back.session).toMatchObject({ id, resumed: true });
     await expectEveryKeyExpires();
   });
 
