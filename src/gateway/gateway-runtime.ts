@@ -185,7 +185,7 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget, SessionH
       const resume = gate.create(connection.id, principal, session);
       session.resume = resume;
       connection[kResume] = resume;
-      this.writeUnnumbered(socket, gate.sessionFrame(resume, false), connection.id);
+      this.writeUnnumbered(socket, gate.sessionFrame(resume, false), connection);
     }
     session.start(request, deadlineAt);
   }
@@ -211,12 +211,12 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget, SessionH
     listenTo(socket, session);
     this.heartbeat.delete(session);
     this.heartbeat.add(session);
-    this.writeUnnumbered(socket, this.resumeGate!.sessionFrame(resume, true), connection.id);
+    this.writeUnnumbered(socket, this.resumeGate!.sessionFrame(resume, true), connection);
     for (const payload of missed) this.writeSocket(socket, payload);
   }
 
-  private writeUnnumbered(socket: WebSocket, frame: OutboundFrame, connectionId: string): void {
-    const payload = this.encode(frame, connectionId);
+  private writeUnnumbered(socket: WebSocket, frame: OutboundFrame, connection: Connection): void {
+    const payload = this.encode(frame, connection);
     /* c8 ignore next -- the $session frame is plain JSON-safe data every codec encodes */
     if (payload !== undefined) this.writeSocket(socket, payload);
   }
@@ -243,10 +243,10 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget, SessionH
   }
 
   send(connection: Connection, frame: OutboundFrame): void {
-    let payload = this.encode(frame, connection.id);
+    let payload = this.encode(frame, connection);
     // A reply that cannot be encoded still owes its request one frame.
     if (payload === undefined && frame.id !== undefined) {
-      payload = this.encode(wireErrorFrame(WireErrorCode.InternalError, frame.id), connection.id);
+      payload = this.encode(wireErrorFrame(WireErrorCode.InternalError, frame.id), connection);
     }
     if (payload === undefined) return;
     this.write(connection, payload);
@@ -368,15 +368,16 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget, SessionH
     writePayload(socket, payload, this.limits.maxBufferedBytes, this.codec.binary);
   }
 
+  /** Encodes `frame` for `connection` (undefined: a broadcast); logs and drops what cannot be. */
   private encode(
     frame: OutboundFrame,
-    connectionId: string | undefined,
+    connection: Connection | undefined,
   ): string | Buffer | undefined {
     try {
       return this.codec.encode(frame);
     } catch (error) {
       this.log.error(
-        { err: error, connectionId, event: frame.event },
+        { err: error, connectionId: connection?.id, event: frame.event },
         `${this.name}: could not encode frame "${frame.event}"`,
       );
       return undefined;
