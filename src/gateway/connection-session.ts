@@ -233,29 +233,34 @@ export class ConnectionSession implements DispatchSession, SocketSession, Heartb
 
   /** The socket closed (any reason): release everything, then `@OnClose` once. */
   closed(code: number, reason: string): void {
-    const extras = this.more();
-    clearTimeout(extras.closeTimer);
+    const { extras, runtime } = this;
+    clearTimeout(extras?.closeTimer);
     // The code the server chose, also when the peer never completed the handshake (ws: 1006).
     const chosen = chosenClose(this.connection.socket);
     // A dropped resumable session waits for its client instead (see resume-session.ts).
-    const { resume } = extras;
-    if (resume?.socketClosed(chosen?.code ?? code, this.runtime.draining) === true) {
-      if (resume.parked) this.runtime.heartbeat.delete(this);
+    const resume = extras?.resume;
+    if (resume?.socketClosed(chosen?.code ?? code, runtime.draining) === true) {
+      if (resume.parked) runtime.heartbeat.delete(this);
       return;
     }
     this.flags |= CLOSED;
     this.state = REFUSED;
-    extras.closeCode = chosen?.code ?? code;
-    extras.closeReason = chosen?.reason ?? reason;
+    // Only `@OnClose` reads them: a gateway without one makes nothing more on close.
+    if (runtime.onClose.length > 0) {
+      const more = this.more();
+      more.closeCode = chosen?.code ?? code;
+      more.closeReason = chosen?.reason ?? reason;
+    }
     this.backlog = undefined;
-    this.runtime.observer?.closed(code);
-    this.runtime.heartbeat.delete(this);
+    runtime.observer?.closed(code);
+    runtime.heartbeat.delete(this);
     this.connection[kDetach]();
-    this.runtime.registry.delete(this.connection);
+    runtime.registry.delete(this.connection);
     // A pending @OnConnect settles (or hits its deadline) first; @OnClose runs from there.
     if ((this.flags & CONNECT_PENDING) !== 0) return;
-    clearTimeout(extras.connectTimer);
-    void this.runCloseHandlers();
+    // An async @OnConnect made `extras` for its timer before this call.
+    clearTimeout(extras?.connectTimer);
+    this.runCloseHandlers();
   }
 
   /** Runs `@OnConnect` handlers from `index`; an async one must finish by `deadline`. */
@@ -300,14 +305,14 @@ export class ConnectionSession implements DispatchSession, SocketSession, Heartb
       return;
     }
     clearTimeout(this.extras!.connectTimer);
-    void this.runCloseHandlers();
+    this.runCloseHandlers();
   }
 
   /** `connectTimeoutMs` passed with an `@OnConnect` still pending: stop waiting for it. */
   private connectTimedOut(): void {
     this.flags &= ~CONNECT_PENDING;
     this.runtime.settled();
-    if ((this.flags & CLOSED) !== 0) void this.runCloseHandlers();
+    if ((this.flags & CLOSED) !== 0) this.runCloseHandlers();
     else {
       const { runtime } = this;
       this.refuse(
@@ -398,9 +403,14 @@ export class ConnectionSession implements DispatchSession, SocketSession, Heartb
     return (this.extras ??= new SessionExtras());
   }
 
-  private async runCloseHandlers(): Promise<void> {
+  /** Starts the `@OnClose` handlers; a gateway without one has nothing to start. */
+  private runCloseHandlers(): void {
     const { instance } = this;
-    if (instance === undefined) return;
+    if (instance === undefined || this.runtime.onClose.length === 0) return;
+    void this.closeHandlers(instance);
+  }
+
+  private async closeHandlers(instance: object): Promise<void> {
     for (const handler of this.runtime.onClose) {
       try {
         await invokeHandler(handler, instance, this, undefined);
