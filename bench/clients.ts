@@ -2,26 +2,11 @@
 // protocol and over a socket.io socket using acknowledgements.
 import { WebSocket } from 'ws';
 import { io } from 'socket.io-client';
+import { isIntact, readFrame, type BenchClient, type ClientEvents } from './echo-frames';
 import { ECHO_PATH, PAYLOAD_S, TICK_EVENT, echoFrame, type ClientKind } from './protocol';
+import { openResumable } from './resumable-client';
 
-/** What a connection reports; the generator does the bookkeeping. */
-export interface ClientEvents {
-  /** A reply to request `id`; `intact` says its event and payload match what was sent. */
-  reply(id: number, intact: boolean): void;
-  /** Broadcast number `n` arrived. */
-  tick(n: number): void;
-  /** A frame that is neither a reply nor a broadcast (an error frame, garbage). */
-  stray(): void;
-}
-
-export interface BenchClient {
-  echo(id: number): void;
-  close(): Promise<void>;
-}
-
-function isIntact(data: { n?: unknown; s?: unknown } | undefined, id: number): boolean {
-  return data?.n === id && data.s === PAYLOAD_S;
-}
+export type { BenchClient, ClientEvents } from './echo-frames';
 
 function openWs(
   port: number,
@@ -33,21 +18,7 @@ function openWs(
     skipUTF8Validation: true,
     localAddress,
   });
-  socket.on('message', (raw) => {
-    let frame: { event?: unknown; data?: { n?: unknown; s?: unknown }; id?: unknown };
-    try {
-      frame = JSON.parse(raw.toString());
-    } catch {
-      return events.stray();
-    }
-    if (frame.event === 'echo' && typeof frame.id === 'number') {
-      events.reply(frame.id, isIntact(frame.data, frame.id));
-    } else if (frame.event === TICK_EVENT && typeof frame.data?.n === 'number') {
-      events.tick(frame.data.n);
-    } else {
-      events.stray();
-    }
-  });
+  socket.on('message', (raw) => readFrame(raw.toString(), events));
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   const client: BenchClient = {
     echo: (id) => socket.send(echoFrame(id)),
@@ -104,6 +75,7 @@ export function openClient(
   events: ClientEvents,
   localAddress?: string,
 ): Promise<BenchClient> {
+  if (kind === 'ws-resume') return openResumable(port, events, localAddress);
   return kind === 'ws'
     ? openWs(port, events, localAddress)
     : openSocketIo(port, events, localAddress);

@@ -1,7 +1,9 @@
 // The load generator: a child process (pinned to its own core) that opens client
 // connections to one bench server and drives the scenarios the harness asks for.
+import { performance } from 'node:perf_hooks';
 import { serveRpc } from './child-rpc';
 import { openClient, type BenchClient, type ClientEvents } from './clients';
+import { isResumable, type ResumableClient } from './resumable-client';
 import type { ClientKind, EchoCounts } from './protocol';
 
 /** One client and the requests it still waits for. */
@@ -10,8 +12,10 @@ interface Tracked {
   outstanding: Set<number>;
   nextId: number;
   nextTick: number;
-  /** Latency phase: when each outstanding request was due to be sent (ns). */
-  dueAt: Map<number, number>;
+  /** Latency phase: when each outstanding request was written (`performance.now()`, ms). */
+  sentAt: Map<number, number>;
+  /** Dropped (resume peers), to be resumed by `resumeAll`. */
+  dropped?: boolean;
 }
 
 interface Target {
@@ -28,14 +32,19 @@ let pool: Tracked[] = [];
 let ticksExpected = 0;
 let ticksDone: (() => void) | undefined;
 
-/** The open-loop latency phase: per-connection timers, latencies of the measured window. */
+/**
+ * The open-loop latency phase: per-connection timers, latencies of the measured window. Clock
+ * reads are `performance.now()` (a double): `process.hrtime.bigint()` allocates a BigInt per
+ * read, garbage the generator would collect in the middle of the window it measures.
+ */
 const latency = {
   running: false,
   recording: false,
   timers: [] as NodeJS.Timeout[],
-  samplesNs: [] as number[],
-  /** How late each send's timer fired (ns): a late generator inflates every latency. */
-  latenessNs: [] as number[],
+  /** Reply time minus write time (ms), per reply in the window. */
+  samplesMs: [] as number[],
+  /** How late each send's timer fired (ms): how far the generator strayed from its schedule. */
+  latenessMs: [] as number[],
   random: seeded(16),
 };
 
@@ -76,10 +85,10 @@ function eventsFor(tracked: () => Tracked): ClientEvents {
         return;
       }
       counts.replies++;
-      const due = self.dueAt.get(id);
-      if (due !== undefined) {
-        self.dueAt.delete(id);
-        if (latency.recording) latency.samplesNs.push(now() - due);
+      const sentAt = self.sentAt.get(id);
+      if (sentAt !== undefined) {
+        self.sentAt.delete(id);
+        if (latency.recording) latency.samplesMs.push(performance.now() - sentAt);
       }
       if (echoing && self.outstanding.size < inFlight) send(self);
     },
@@ -106,7 +115,7 @@ async function connect(target: Target): Promise<Tracked> {
     outstanding: new Set(),
     nextId: 1,
     nextTick: 0,
-    dueAt: new Map(),
+    sentAt: new Map(),
   };
   tracked.client = await openClient(
     target.kind,
@@ -125,6 +134,11 @@ async function connectMany(target: Target, count: number, batch: number): Promis
     opened.push(...(await Promise.all(Array.from({ length: size }, () => connect(target)))));
   }
   return opened;
+}
+
+function resumableOf(tracked: Tracked): ResumableClient {
+  if (!isResumable(tracked.client)) throw new Error('this server does not resume sessions');
+  return tracked.client;
 }
 
 /** Each scenario counts from zero, so one step's mismatches never fail the next. */
@@ -163,24 +177,32 @@ function targetOf(args: Record<string, unknown>): Target {
   };
 }
 
-/** Sends on `tracked` at `dueNs` and every `minMs`–`maxMs` after, whatever the replies do. */
-function schedule(index: number, dueNs: number, minMs: number, maxMs: number): void {
-  const tracked = pool[index];
-  const timer = setTimeout(
-    () => {
-      if (!latency.running) return;
-      const firedNs = now();
-      if (latency.recording) latency.latenessNs.push(Math.max(0, firedNs - dueNs));
-      // Timers may fire a little early (ms granularity): then the request leaves before it was
-      // due, and its latency counts from when it left, never negative.
-      tracked.dueAt.set(tracked.nextId, Math.min(dueNs, firedNs));
-      send(tracked);
-      const gapNs = (minMs + (maxMs - minMs) * latency.random()) * 1e6;
-      schedule(index, dueNs + gapNs, minMs, maxMs);
-    },
-    Math.max(0, (dueNs - now()) / 1e6),
+/**
+ * Sends on connection `index` at `dueMs` and every `minMs`–`maxMs` after, whatever the replies
+ * do: the next send is due a gap after this one was due, not after it left, so a late timer
+ * never lowers the offered rate. A request's latency counts from when it was written: the
+ * timers' millisecond granularity is the generator's, not the server's (how late they fire is
+ * recorded apart).
+ */
+function schedule(index: number, dueMs: number, minMs: number, maxMs: number): void {
+  latency.timers[index] = setTimeout(
+    fire,
+    Math.max(0, dueMs - performance.now()),
+    index,
+    dueMs,
+    minMs,
+    maxMs,
   );
-  latency.timers[index] = timer;
+}
+
+function fire(index: number, dueMs: number, minMs: number, maxMs: number): void {
+  if (!latency.running) return;
+  const tracked = pool[index];
+  const sentAt = performance.now();
+  if (latency.recording) latency.latenessMs.push(Math.max(0, sentAt - dueMs));
+  tracked.sentAt.set(tracked.nextId, sentAt);
+  send(tracked);
+  schedule(index, dueMs + minMs + (maxMs - minMs) * latency.random(), minMs, maxMs);
 }
 
 /** The value below which `share` of the sorted values fall (nearest rank). */
@@ -199,26 +221,56 @@ serveRpc({
     return snapshot();
   },
   echoMark: () => snapshot(),
-  /** Stops sending, waits for the last replies, closes; unanswered requests count as lost. */
-  async echoStop() {
+  /** Stops sending, waits for the last replies, closes; unanswered requests count as lost.
+   * With `resumeCheck`, first drops and resumes one connection: a client that acknowledged
+   * as it should still has a session the server can resume. */
+  async echoStop(args) {
     echoing = false;
     await drained(5000);
+    if (args.resumeCheck) {
+      const tracked = pool[0];
+      const client = resumableOf(tracked);
+      await client.drop();
+      if (!(await client.resume()).resumed) {
+        throw new Error('the server refused to resume a session after the echo run');
+      }
+      send(tracked);
+      await drained(5000);
+    }
     const lost = pool.reduce((sum, tracked) => sum + tracked.outstanding.size, 0);
     await closePool();
     return { ...snapshot(), lost };
   },
-  /** Opens idle connections, each proven live by one verified echo; with `append`, adds
-   * them to those already open (clients of a second server). */
+  /** Opens idle connections, each proven live by one verified echo (unless `probe` is false);
+   * with `append`, adds them to those already open (clients of a second server). */
   async open(args) {
     resetCounts();
     const opened = await connectMany(targetOf(args), Number(args.count), Number(args.batch));
     pool = args.append ? pool.concat(opened) : opened;
-    for (const tracked of opened) send(tracked);
+    if (args.probe !== false) for (const tracked of opened) send(tracked);
     await drained(10000);
     const lost = pool.reduce((sum, tracked) => sum + tracked.outstanding.size, 0);
     return { ...snapshot(), lost, open: pool.length };
   },
   closeAll: () => closePool(),
+  /** Drops the first `count` connections as a network does (no close frame): their sessions
+   * wait for them. */
+  async drop(args) {
+    const dropping = pool.slice(0, Number(args.count));
+    for (const tracked of dropping) tracked.dropped = true;
+    await Promise.all(dropping.map((tracked) => resumableOf(tracked).drop()));
+  },
+  /** Resumes every dropped connection; returns when each new socket opened (ns) and how many
+   * resumes the server refused. The missed frames arrive afterwards (see `waitTicks`). */
+  async resumeAll() {
+    const dropped = pool.filter((tracked) => tracked.dropped);
+    for (const tracked of dropped) tracked.dropped = false;
+    const outcomes = await Promise.all(dropped.map((tracked) => resumableOf(tracked).resume()));
+    return {
+      openedAtNs: outcomes.map((outcome) => outcome.openedAtNs),
+      refused: outcomes.filter((outcome) => !outcome.resumed).length,
+    };
+  },
   /** Opens `count` idle connections (`batch` handshakes at a time) and times that alone; then
    * proves each one live with one verified echo. */
   async openIdle(args) {
@@ -240,34 +292,34 @@ serveRpc({
     const maxMs = Number(args.maxMs);
     latency.running = true;
     latency.random = seeded(16);
-    const start = now();
+    const start = performance.now();
     for (let index = 0; index < pool.length; index++) {
       // Spread the first sends over one interval so the connections do not fire together.
-      schedule(index, start + (index / pool.length) * minMs * 1e6, minMs, maxMs);
+      schedule(index, start + (index / pool.length) * minMs, minMs, maxMs);
     }
     return pool.length;
   },
   /** Records latencies for `ms`; returns percentiles and what says whether they mean anything. */
   async latencyMeasure(args) {
-    latency.samplesNs = [];
-    latency.latenessNs = [];
+    latency.samplesMs = [];
+    latency.latenessMs = [];
     const before = snapshot();
     latency.recording = true;
     await new Promise((resolve) => setTimeout(resolve, Number(args.ms)));
     latency.recording = false;
     const after = snapshot();
     const seconds = (after.atNs - before.atNs) / 1e9;
-    const sorted = latency.samplesNs.sort((a, b) => a - b);
-    const late = latency.latenessNs.sort((a, b) => a - b);
-    const ms = (ns: number | undefined): number | null => (ns === undefined ? null : ns / 1e6);
+    const sorted = latency.samplesMs.sort((a, b) => a - b);
+    const late = latency.latenessMs.sort((a, b) => a - b);
+    const value = (ms: number | undefined): number | null => ms ?? null;
     return {
       seconds,
       sent: after.sent - before.sent,
       replies: sorted.length,
-      p50: ms(percentile(sorted, 0.5)),
-      p99: ms(percentile(sorted, 0.99)),
-      p999: ms(percentile(sorted, 0.999)),
-      lateP99: ms(percentile(late, 0.99)),
+      p50: value(percentile(sorted, 0.5)),
+      p99: value(percentile(sorted, 0.99)),
+      p999: value(percentile(sorted, 0.999)),
+      lateP99: value(percentile(late, 0.99)),
       generatorLoad: (after.cpuUs - before.cpuUs) / 1e6 / seconds,
     };
   },
@@ -278,7 +330,7 @@ serveRpc({
     latency.timers = [];
     await drained(5000);
     const lost = pool.reduce((sum, tracked) => sum + tracked.outstanding.size, 0);
-    for (const tracked of pool) tracked.dueAt.clear();
+    for (const tracked of pool) tracked.sentAt.clear();
     await closePool();
     return { ...snapshot(), lost };
   },
@@ -295,10 +347,11 @@ serveRpc({
     }
     return { elapsedNs: now() - start, count, mismatches: counts.mismatches };
   },
-  /** Expects `perClient` broadcasts, numbered from 0, on every open connection. */
+  /** Expects `perClient` broadcasts, numbered from 0, on every open connection (or on
+   * `clients` of them). */
   armTicks(args) {
     counts.ticks = 0;
-    ticksExpected = Number(args.perClient) * pool.length;
+    ticksExpected = Number(args.perClient) * Number(args.clients ?? pool.length);
     for (const tracked of pool) tracked.nextTick = 0;
     return ticksExpected;
   },

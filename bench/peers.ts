@@ -10,8 +10,11 @@ export interface Peer {
   /** Absolute path of a server script elsewhere (the smoke test's fixtures). */
   scriptFile?: string;
   client: ClientKind;
-  /** `redis`: two processes of the server on one redis-server, broadcast only. */
-  round?: 'redis';
+  /** `redis`: two processes of the server on one redis-server, broadcast only. `redis-echo`:
+   * one process on its own redis-server, the steps in `steps`. */
+  round?: 'redis' | 'redis-echo';
+  /** The steps this peer runs (every step when omitted). */
+  steps?: readonly StepName[];
   /** A build of this package to run the server on instead of `dist/` (`--before <dir>`). */
   dist?: string;
   /** Key of the peer this one is the earlier build of. */
@@ -30,6 +33,9 @@ export function beforePeers(dist: string): Peer[] {
     }),
   );
 }
+
+/** The steps of one round (see bench/scenarios.ts); `replay` runs on `ws-resume` peers only. */
+export type StepName = 'heap' | 'connect' | 'echo' | 'broadcast' | 'latency' | 'replay';
 
 export const BASELINE = 'ws';
 
@@ -60,6 +66,12 @@ export const PEERS: readonly Peer[] = [
     script: 'gateway-metrics',
     client: 'ws',
   },
+  {
+    key: 'gateway-resume',
+    label: 'our gateway + session resume',
+    script: 'gateway-resume',
+    client: 'ws-resume',
+  },
   { key: 'socket.io', label: 'socket.io 4', script: 'socket-io', client: 'socket.io' },
   { key: 'nest', label: 'NestJS gateway', script: 'nest', client: 'ws' },
   {
@@ -75,16 +87,43 @@ export const PEERS: readonly Peer[] = [
     client: 'ws',
     round: 'redis',
   },
+  {
+    key: 'gateway-redis-echo',
+    label: 'our gateway, Redis adapter',
+    script: 'gateway-redis',
+    client: 'ws',
+    round: 'redis-echo',
+    steps: ['echo'],
+  },
+  {
+    key: 'gateway-redis-resume',
+    label: 'our gateway, Redis adapter + session resume',
+    script: 'gateway-redis-resume',
+    client: 'ws-resume',
+    round: 'redis-echo',
+    steps: ['echo', 'replay'],
+  },
 ];
 
 export type MetricKey =
-  'echo' | 'cpu' | 'heap' | 'connect' | 'broadcast' | 'broadcastCpu' | 'p50' | 'p99' | 'p999';
+  | 'echo'
+  | 'cpu'
+  | 'heap'
+  | 'connect'
+  | 'broadcast'
+  | 'broadcastCpu'
+  | 'p50'
+  | 'p99'
+  | 'p999'
+  | 'replay';
 
 export interface Metric {
   key: MetricKey;
   title: string;
   unit: string;
   better: 'higher' | 'lower';
+  /** Measured only on servers with session resume: absolute figures, no ratio columns. */
+  resumeOnly?: true;
 }
 
 export const METRICS: readonly Metric[] = [
@@ -102,13 +141,21 @@ export const METRICS: readonly Metric[] = [
   { key: 'p50', title: 'latency p50', unit: 'ms', better: 'lower' },
   { key: 'p99', title: 'latency p99', unit: 'ms', better: 'lower' },
   { key: 'p999', title: 'latency p99.9', unit: 'ms', better: 'lower' },
+  {
+    key: 'replay',
+    title: 'resume: reconnect to last of 1,000 missed frames',
+    unit: 'ms',
+    better: 'lower',
+    resumeOnly: true,
+  },
 ];
 
 export interface Target {
   peer: string;
   metric: MetricKey;
-  /** The server the ratio is taken to: raw `ws` or "ws + cork". */
-  base: typeof BASELINE | typeof CORKED | 'gateway';
+  /** The server the ratio is taken to: raw `ws`, "ws + cork", or the same gateway without
+   * the option measured. */
+  base: typeof BASELINE | typeof CORKED | 'gateway' | 'gateway-redis-echo';
   /** The ratio to `base` must be at least (`higher`) or at most (`lower`) this. */
   ratio: number;
   label: string;
@@ -162,6 +209,21 @@ export const TARGETS: readonly Target[] = [
     base: 'gateway',
     ratio: 0.9,
     label: 'echo with metrics on',
+  },
+  // Issue 14: session resume against the same gateway without it (the client acknowledges).
+  {
+    peer: 'gateway-resume',
+    metric: 'echo',
+    base: 'gateway',
+    ratio: 0.9,
+    label: 'echo with session resume on (in memory)',
+  },
+  {
+    peer: 'gateway-redis-resume',
+    metric: 'echo',
+    base: 'gateway-redis-echo',
+    ratio: 0.7,
+    label: 'echo with session resume on, Redis adapter',
   },
 ];
 

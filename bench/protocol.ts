@@ -20,8 +20,9 @@ export function tickData(n: number): { n: number; s: string } {
   return { n, s: PAYLOAD_S };
 }
 
-/** How the load generator talks to a server. */
-export type ClientKind = 'ws' | 'socket.io';
+/** How the load generator talks to a server; `ws-resume` is `ws` on a gateway with session
+ * resume: it reads `$session`, acknowledges with `$ack` and can drop and resume. */
+export type ClientKind = 'ws' | 'ws-resume' | 'socket.io';
 
 /** A request over IPC: the reply carries the same `rpc` id. */
 export interface RpcRequest {

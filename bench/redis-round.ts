@@ -13,7 +13,7 @@ export function hasRedisServer(): boolean {
   return spawnSync('redis-server', ['--version']).status === 0;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const probe = createServer().listen(0, '127.0.0.1');
   await once(probe, 'listening');
   const address = probe.address();
@@ -22,7 +22,8 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-async function startRedis(port: number): Promise<() => void> {
+/** Starts a throwaway redis-server on `port`; resolves with what stops it. */
+export async function startRedis(port: number): Promise<() => void> {
   const redis = spawnService('redis-server', [
     '--port',
     String(port),

@@ -8,6 +8,7 @@ import {
   BASELINE,
   CORKED,
   METRICS,
+  PEERS,
   TARGETS,
   meets,
   metricOf,
@@ -117,19 +118,23 @@ function ratioTable(all: readonly PeerSamples[], base: string): string[] {
   return [
     ...header(
       'server',
-      METRICS.map((metric) => `${metric.title} ${arrow(metric.key)}`),
+      RATIO_METRICS.map((metric) => `${metric.title} ${arrow(metric.key)}`),
     ),
     ...all.map(
       (entry) =>
-        `| ${entry.peer.label} | ${METRICS.map((metric) => ratioCell(all, entry, metric.key, base)).join(' | ')} |`,
+        `| ${entry.peer.label} | ${RATIO_METRICS.map((metric) => ratioCell(all, entry, metric.key, base)).join(' | ')} |`,
     ),
   ];
 }
 
 function baseLabel(base: string): string {
-  if (base === 'gateway') return 'our gateway';
-  return base === CORKED ? 'ws + cork' : 'raw ws';
+  if (base === BASELINE) return 'raw ws';
+  if (base === CORKED) return 'ws + cork';
+  return PEERS.find((peer) => peer.key === base)?.label ?? base;
 }
+
+/** The metrics with ratio columns: the resume-only ones are absolute figures. */
+const RATIO_METRICS = METRICS.filter((metric) => !metric.resumeOnly);
 
 /** Targets with their measured ratio; with "before" rows in the run, the ratio before too. */
 function targetTable(all: readonly PeerSamples[]): string[] {
@@ -233,7 +238,7 @@ export function renderReport(all: readonly PeerSamples[], context: ReportContext
     '',
     ...absoluteTable(all),
     '',
-    `Workload: echo over ${plan.echo.connections} connections × ${plan.echo.inFlight} in flight, ${plan.echo.measureMs / 1000} s measured after ${plan.echo.warmupMs / 1000} s warm-up (CPU per message from the server's \`process.cpuUsage()\` over the same window); heap over ${plan.heap.connections} idle connections after \`gc()\`; connect+close of ${plan.connect.connections} connections, ${plan.connect.batch} at a time; broadcast of ${plan.broadcast.broadcasts} frames to ${plan.broadcast.clients} clients (median of ${plan.broadcast.repeats}); latency at a fixed offered load, open loop: ${plan.latency.connections} connections each sending one request every ${plan.latency.minMs}–${plan.latency.maxMs} ms (${Math.round(offeredRate(plan)).toLocaleString('en-US')} requests/s), measured from when each request was due, ${plan.latency.measureMs / 1000} s after ${plan.latency.warmupMs / 1000} s warm-up. Each server is a fresh process per round.`,
+    `Workload: echo over ${plan.echo.connections} connections × ${plan.echo.inFlight} in flight, ${plan.echo.measureMs / 1000} s measured after ${plan.echo.warmupMs / 1000} s warm-up (CPU per message from the server's \`process.cpuUsage()\` over the same window); heap over ${plan.heap.connections} idle connections after \`gc()\`; connect+close of ${plan.connect.connections} connections, ${plan.connect.batch} at a time; broadcast of ${plan.broadcast.broadcasts} frames to ${plan.broadcast.clients} clients (median of ${plan.broadcast.repeats}); latency at a fixed offered load, open loop: ${plan.latency.connections} connections each sending one request every ${plan.latency.minMs}–${plan.latency.maxMs} ms (${Math.round(offeredRate(plan)).toLocaleString('en-US')} requests/s), measured from when each request was written (the schedule never waits for replies or a late timer), ${plan.latency.measureMs / 1000} s after ${plan.latency.warmupMs / 1000} s warm-up; resume (servers with session resume only): a client drops, ${plan.replay.frames.toLocaleString('en-US')} frames are broadcast, the client resumes, timed from the new socket's open to the last replayed frame (median of ${plan.replay.repeats}). Each server is a fresh process per round.`,
     '',
     `Machine: ${machine()}. Server pinned to core 0 and load generator to core 1: ${context.pinned ? 'yes (taskset)' : 'no (taskset not available)'}. Run took ${Math.round(context.seconds)} s.`,
     '',

@@ -45,7 +45,7 @@ async function main(): Promise<number> {
   const scale = await runScale(scalePeers, scaleSizes(quick), log);
   const notes = outcome.skipped.map(
     (peer) =>
-      `${peer.label} not run: its server (bench/servers/${peer.script}.ts) is not built${peer.round === 'redis' ? ' or redis-server is not installed' : ''}.`,
+      `${peer.label} not run: its server (bench/servers/${peer.script}.ts) is not built${peer.round !== undefined ? ' or redis-server is not installed' : ''}.`,
   );
   for (const key of ['ws', 'ws-cork']) {
     const load = outcome.results.find((entry) => entry.peer.key === key)?.generatorLoad ?? [];

@@ -144,14 +144,14 @@ export function keepGatewayOptions(where: string, options: unknown): GatewayOpti
   return Object.freeze(kept) as GatewayOptions;
 }
 
-function mustBe(
+export function mustBe(
   what: string,
   test: (value: unknown) => boolean,
 ): (value: unknown) => string | undefined {
   return (value) => (test(value) ? undefined : `must be ${what}`);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

@@ -13,6 +13,7 @@ async function main(): Promise<void> {
   console.log(`WebSocket:    ws://${origin}/chat/lobby?name=you`);
   console.log(`AsyncAPI:     http://${origin}/asyncapi.json`);
   console.log(`Try sending:  {"event":"say","data":{"text":"hi"},"id":1}`);
+  console.log(`(The first frame is $session: sessions resume, see docs/session-resume.md.)`);
   process.once('SIGINT', () => {
     console.log('Closing…');
     void app.close();

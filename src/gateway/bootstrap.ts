@@ -6,90 +6,33 @@ import type {
   preHandlerHookHandler,
 } from 'fastify';
 import fp from 'fastify-plugin';
-import type { DependencyContainer } from 'tsyringe';
 import type { Constructor, GatewayDefinition } from '../definition';
 import { readGatewayDefinition } from '../metadata';
 import { Errors, WireErrorCode } from '../errors';
 import fastifyWebsocket, { addDrainHook, hasDrainHooks } from '../websocket/plugin';
-import type { GatewayAdapter } from './adapter';
 import { MemoryAdapter } from './memory-adapter';
-import type { Codec } from './codec';
 import { GatewayRuntime } from './gateway-runtime';
 import { jsonCodec } from './json-codec';
-import { resolveLimits, type Limits } from './limits';
+import { resolveLimits } from './limits';
 import type { GlobalEnhancers } from './compiled-handler';
 import {
   enhancerFunction,
   type EnhancerShape,
   type FilterFn,
-  type FilterRef,
   type GuardFn,
-  type GuardRef,
   type InterceptFn,
-  type InterceptorRef,
 } from './enhancers';
 import { runLifecycle } from './lifecycle';
-import { AppContainer, type Provider } from './providers';
-import { createMetrics, type MetricsOptions } from './metrics';
+import { AppContainer } from './providers';
+import { createMetrics } from './metrics';
 import { MessageObserver } from './observer';
 import { loadTracing } from './tracing';
-import { addAsyncApiRoute, type AsyncApiRouteOptions } from './asyncapi-route';
-import { resolveResume, type ResumeOptions } from './resume-options';
-import {
-  connectDeadline,
-  connectionCap,
-  originCheck,
-  type AllowedOrigins,
-} from './upgrade-admission';
+import { checkBootstrapOptions, type BootstrapOptions } from './bootstrap-options';
+import { addAsyncApiRoute } from './asyncapi-route';
+import { resolveResume } from './resume-options';
+import { connectDeadline, connectionCap, originCheck } from './upgrade-admission';
 
-/** Options of `bootstrap(app, gateways, options)`; each gateway's own options win over these. */
-export interface BootstrapOptions {
-  /** Where gateways and their dependencies are resolved; default a child of tsyringe's global container. */
-  readonly container?: DependencyContainer;
-  /** Carries broadcasts to other processes (e.g. `RedisAdapter`); default in-process only. */
-  readonly adapter?: GatewayAdapter;
-  /** Limits for every gateway; a gateway's `limits` override these key by key. */
-  readonly limits?: Partial<Limits>;
-  /** Refuse (at `ready()`) message handlers whose body has no DTO class. */
-  readonly requireDto?: boolean;
-  /**
-   * Origins allowed to upgrade, for gateways without their own `allowedOrigins`: exact `Origin`
-   * values, or `'*'` for any. Default: only the request's own host (see docs/limits.md).
-   */
-  readonly allowedOrigins?: AllowedOrigins;
-  /** class-validator options for every gateway, merged over the defaults. */
-  readonly validator?: ValidatorOptions;
-  /** Frame codec for gateways without their own; JSON by default. */
-  readonly codec?: Codec;
-  /**
-   * Services for the container, singletons: classes, `{ provide, useValue }`,
-   * `{ provide, useClass }`, `{ provide, useFactory, inject }` (async factories finish before
-   * `ready()` does).
-   */
-  readonly providers?: readonly Provider[];
-  /** Guards for every message handler of every gateway, before the class's and the method's. */
-  readonly guards?: readonly GuardRef[];
-  /** Interceptors around every message handler of every gateway, outermost. */
-  readonly interceptors?: readonly InterceptorRef[];
-  /** Filters for every message handler of every gateway, tried after the class's and the method's. */
-  readonly filters?: readonly FilterRef[];
-  /** Prometheus metrics into your prom-client `Registry` (an optional peer). */
-  readonly metrics?: MetricsOptions;
-  /**
-   * A span per handled message when an OpenTelemetry tracer provider is registered (default);
-   * `false` turns it off.
-   */
-  readonly tracing?: boolean;
-  /**
-   * How long `fetchAll`, `joinAll`, `leaveAll`, `disconnectAll` and `serverSideEmit` wait for the
-   * other processes before rejecting with `ClusterTimeoutError`, in ms. Default 5000.
-   */
-  readonly clusterTimeoutMs?: number;
-  /** Serve the gateways' AsyncAPI document as JSON on `GET path` (see `fastify-ws-gateway/asyncapi`). */
-  readonly asyncapi?: AsyncApiRouteOptions;
-  /** Session resume for every gateway without its own `resume` option (see docs/session-resume.md). */
-  readonly resume?: boolean | ResumeOptions;
-}
+export type { BootstrapOptions } from './bootstrap-options';
 
 interface PluginOptions {
   readonly gateways: readonly Constructor<unknown>[];
@@ -122,14 +65,9 @@ const gatewaysPlugin = fp<PluginOptions>(registerGateways, {
 });
 
 async function registerGateways(app: FastifyInstance, { gateways, options }: PluginOptions) {
+  checkBootstrapOptions(options);
   const definitions = readDefinitions(gateways, options);
   const { clusterTimeoutMs = 5000 } = options;
-  if (!Number.isSafeInteger(clusterTimeoutMs) || clusterTimeoutMs < 1) {
-    throw Errors.INVALID_ARGUMENT(
-      'bootstrap(app, gateways, options)',
-      `options.clusterTimeoutMs must be a positive integer (ms), got ${String(clusterTimeoutMs)}`,
-    );
-  }
   const appContainer = new AppContainer(options.container);
   await appContainer.register(options.providers);
   const global = globalEnhancers(options, appContainer);
@@ -173,7 +111,7 @@ async function registerGateways(app: FastifyInstance, { gateways, options }: Plu
   if (options.asyncapi !== undefined) addAsyncApiRoute(app, definitions, options.asyncapi);
 
   const adapter = options.adapter ?? new MemoryAdapter();
-  const unwatch = metrics?.watchAdapter(adapter);
+  metrics?.watchAdapter(adapter);
   // Providers are built first (dependencies first), then gateways (afterInit), then onReady runs
   // on each in that order; onClose runs in the reverse order, after the drain.
   let started: object[] = [];
@@ -192,7 +130,7 @@ async function registerGateways(app: FastifyInstance, { gateways, options }: Plu
   else app.addHook('preClose', drain);
   app.addHook('onClose', async () => {
     await Promise.all(runtimes.map((runtime) => runtime.stop()));
-    unwatch?.();
+    metrics?.close();
     await runLifecycle([...started].reverse(), 'onClose', app.log);
   });
 }

@@ -26,6 +26,7 @@ import { HeartbeatSweep } from './heartbeat-sweep';
 import type { MessageObserver } from './observer';
 import type { AppContainer } from './providers';
 import { ABUSE_WINDOW_MS, type Limits } from './limits';
+import { serverFrame } from './internals/ws';
 import { wireErrorFrame, writePayload } from './outbound';
 import { RateLimiter } from './rate-limiter';
 import { RoomRegistry } from './room-registry';
@@ -352,20 +353,27 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget, SessionH
     }
   }
 
+  /** Frames the payload once, at the first recipient, and writes those bytes to every one. */
   private deliver(broadcast: Broadcast): void {
     const { payload } = broadcast;
-    this.registry.forEachRecipient(broadcast, (connection) => this.write(connection, payload));
+    // The opcode `send()` would choose: binary for a binary codec, and for any Buffer.
+    const binary = this.codec.binary || typeof payload !== 'string';
+    let frame: Buffer | undefined;
+    this.registry.forEachRecipient(broadcast, (connection) => {
+      frame ??= serverFrame(payload, binary);
+      this.write(connection, payload, frame);
+    });
   }
 
-  private write(connection: Connection, payload: string | Buffer): void {
+  private write(connection: Connection, payload: string | Buffer, frame?: Buffer): void {
     const resume = connection[kResume];
     // A parked session keeps the frame for its client instead of writing it.
     if (resume !== undefined && !resume.record(payload)) return;
-    this.writeSocket(connection.socket, payload);
+    this.writeSocket(connection.socket, payload, frame);
   }
 
-  private writeSocket(socket: WebSocket, payload: string | Buffer): void {
-    writePayload(socket, payload, this.limits.maxBufferedBytes, this.codec.binary);
+  private writeSocket(socket: WebSocket, payload: string | Buffer, frame?: Buffer): void {
+    writePayload(socket, payload, this.limits.maxBufferedBytes, this.codec.binary, frame);
   }
 
   /** Encodes `frame` for `connection` (undefined: a broadcast); logs and drops what cannot be. */

@@ -1,7 +1,7 @@
 import { WebSocket } from 'ws';
 import { CloseCode, WIRE_ERROR_MESSAGES, type WireErrorCode } from '../errors';
 import type { OutboundFrame } from './codec';
-import { corkUntilNextTick } from './internals/ws';
+import { corkUntilNextTick, writeFrame } from './internals/ws';
 import { timerDelay } from './timer-delay';
 
 /** How long a slow reader closed with 1013 has to finish the close handshake before it is cut. */
@@ -12,12 +12,15 @@ const BINARY = Object.freeze({ binary: true });
 /**
  * Writes one encoded frame unless the socket is not open. A socket whose outbound buffer is
  * above `maxBufferedBytes` is closed with 1013 instead: the frame is dropped, nothing waits.
+ * `frame`, the payload's `serverFrame` built once per broadcast, is written as it is when ws
+ * allows; otherwise `send()` frames the payload for this socket.
  */
 export function writePayload(
   socket: WebSocket,
   payload: string | Buffer,
   maxBufferedBytes: number,
   binary: boolean,
+  frame?: Buffer,
 ): void {
   if (socket.readyState !== WebSocket.OPEN) return;
   if (socket.bufferedAmount > maxBufferedBytes) {
@@ -25,6 +28,7 @@ export function writePayload(
     return;
   }
   corkUntilNextTick(socket);
+  if (frame !== undefined && writeFrame(socket, frame)) return;
   if (binary) socket.send(payload, BINARY);
   else socket.send(payload);
 }

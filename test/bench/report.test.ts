@@ -12,23 +12,29 @@ const CLEAN = {
   p50: 0.4,
   p99: 2,
   p999: 4,
-  lateP99: 0.3,
+  // Timers a millisecond late against a 2 ms p99 are their granularity, not a busy machine:
+  // latencies count from when each request was written.
+  lateP99: 1.2,
   generatorLoad: 0.4,
 };
 
 test('a latency run is flagged when the generator or the machine set it', () => {
-  expect(latencyFlags(CLEAN, 6667)).toEqual([]);
-  expect(latencyFlags({ ...CLEAN, generatorLoad: 0.95 }, 6667)).toEqual([
+  expect(latencyFlags(CLEAN, 6667, 20)).toEqual([]);
+  expect(latencyFlags({ ...CLEAN, generatorLoad: 0.95 }, 6667, 20)).toEqual([
     'latency: load generator at 95% of its core',
   ]);
-  expect(latencyFlags({ ...CLEAN, sent: 10000 }, 6667)).toEqual([
+  expect(latencyFlags({ ...CLEAN, sent: 10000 }, 6667, 20)).toEqual([
     'latency: generator sent 75% of the offered rate',
   ]);
-  expect(latencyFlags({ ...CLEAN, replies: 6500 }, 6667)).toEqual([
+  expect(latencyFlags({ ...CLEAN, replies: 6500 }, 6667, 20)).toEqual([
     'latency: 50% of requests answered in the window (server above saturation)',
   ]);
-  expect(latencyFlags({ ...CLEAN, lateP99: 1.5 }, 6667)).toEqual([
-    'latency: generator timers 1.5 ms late at p99 against a p99 of 2.0 ms (machine busy)',
+  expect(latencyFlags({ ...CLEAN, lateP99: 2.5 }, 6667, 20)).toEqual([
+    'latency: generator timers 2.5 ms late at p99 against a p99 of 2.0 ms (machine busy)',
+  ]);
+  // Late by more than a quarter of the shortest gap: the schedule lost its shape.
+  expect(latencyFlags({ ...CLEAN, p99: 40, p999: 50, lateP99: 7 }, 6667, 20)).toEqual([
+    'latency: generator timers 7.0 ms late at p99 against a p99 of 40.0 ms (machine busy)',
   ]);
 });
 

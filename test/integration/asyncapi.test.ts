@@ -40,6 +40,7 @@ describe('AsyncAPI: the samples and bootstrap({ asyncapi })', () => {
     });
     expect(Object.keys(document.operations)).toEqual([
       'ChatGateway.say',
+      'ChatGateway.history',
       'ChatGateway.joined',
       'ChatGateway.said',
       'ChatGateway.left',

@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyUpstream from '@fastify/websocket';
 import { IsString } from 'class-validator';
 import { Gateway, OnMessage, MessageBody, bootstrap, fastifyWebsocket } from 'fastify-ws-gateway';
-import { listen } from '../support/network';
+import { echoOver, listen } from '../support/network';
 import { TestClient } from '../support/test-client';
 
 class TextDto {
@@ -31,17 +31,6 @@ class RootGateway {
   @OnMessage('where') where() {
     return 'root';
   }
-}
-
-async function echoOver(app: FastifyInstance, path: string): Promise<unknown> {
-  const socket = await app.injectWS(path);
-  const reply = new Promise((resolve) =>
-    socket.once('message', (m) => resolve(JSON.parse(String(m)))),
-  );
-  socket.send(JSON.stringify({ event: 'echo', data: 'hi', id: 1 }));
-  const frame = await reply;
-  socket.terminate();
-  return frame;
 }
 
 describe('bootstrap', () => {

@@ -180,7 +180,7 @@ describe('cluster-wide operations with the in-memory adapter', () => {
         apps.push(app);
         await expect(
           bootstrap(app, [ClusterGateway], { clusterTimeoutMs: bad as number }),
-        ).rejects.toThrow(/clusterTimeoutMs must be a positive integer/);
+        ).rejects.toThrow(/option "clusterTimeoutMs" must be a positive integer/);
       }
     });
   });

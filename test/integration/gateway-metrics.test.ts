@@ -165,6 +165,33 @@ describe('metrics with a real prom-client Registry', () => {
     await other.close();
   });
 
+  it('keeps the counts of an app that closed, and reads them once', async () => {
+    const other = Fastify();
+    await bootstrap(other, [MeteredGateway], { metrics: { registry } });
+    const client = await connectGateway(other, '/metered');
+    await client.request('say', { text: 'b' });
+    await client.request('say', { text: 'c' });
+    await client.close();
+    await other.close();
+    const ok = { gateway: 'MeteredGateway', event: 'say', outcome: 'ok' };
+    expect(await value(registry, 'fwg_messages_total', ok)).toBe(2);
+    expect(await value(registry, 'fwg_messages_total', ok)).toBe(2);
+  });
+
+  it('puts its metrics back into a registry that was cleared', async () => {
+    registry.clear();
+    const other = Fastify();
+    await bootstrap(other, [MeteredGateway], { metrics: { registry } });
+    const client = await connectGateway(other, '/metered');
+    await client.request('say', { text: 'b' });
+    expect(await value(registry, 'fwg_messages_total', { event: 'say', outcome: 'ok' })).toBe(1);
+    expect(await registry.metrics()).toMatch(
+      /fwg_handler_duration_seconds_count\{gateway="MeteredGateway",event="say"\} 1/,
+    );
+    await client.close();
+    await other.close();
+  });
+
   it('refuses metrics without a registry', async () => {
     await expect(bootstrap(Fastify(), [MeteredGateway], { metrics: {} as never })).rejects.toThrow(
       'bootstrap() metrics: pass { registry }, a prom-client Registry',

@@ -1,22 +1,12 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Gateway, OnMessage, fastifyWsGateway } from 'fastify-ws-gateway';
+import { echoOver } from '../support/network';
 
 @Gateway('/echo')
 class EchoGateway {
   @OnMessage('echo') echo(body: unknown) {
     return body;
   }
-}
-
-async function echoOver(app: FastifyInstance, path: string): Promise<unknown> {
-  const socket = await app.injectWS(path);
-  const reply = new Promise((resolve) =>
-    socket.once('message', (m) => resolve(JSON.parse(String(m)))),
-  );
-  socket.send(JSON.stringify({ event: 'echo', data: 'hi', id: 1 }));
-  const frame = await reply;
-  socket.terminate();
-  return frame;
 }
 
 describe('app.register(fastifyWsGateway, { gateways, ...options })', () => {

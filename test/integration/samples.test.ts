@@ -8,6 +8,17 @@ import { EchoGateway } from '../../samples/echo/echo.gateway';
 import { listen } from '../support/network';
 import { TestClient } from '../support/test-client';
 
+/** Opens a chat connection and takes its first frame: the chat sample's gateway resumes
+ * sessions, so that is a new session's `$session`. */
+async function openChat(url: string): Promise<TestClient> {
+  const client = await TestClient.open(url);
+  await expect(client.next()).resolves.toMatchObject({
+    event: '$session',
+    data: { resumed: false },
+  });
+  return client;
+}
+
 describe('samples', () => {
   let app: FastifyInstance;
   afterEach(async () => {
@@ -32,13 +43,13 @@ describe('samples', () => {
   it('chat: joined, said and left reach the room; say is validated and acknowledged', async () => {
     app = await buildChatApp();
     const base = await listen(app);
-    const ada = await TestClient.open(`${base}/chat/lobby?name=ada`);
+    const ada = await openChat(`${base}/chat/lobby?name=ada`);
     await expect(ada.next()).resolves.toEqual({
       event: 'joined',
       data: { user: 'ada', members: 1, users: ['ada'] },
     });
-    const bob = await TestClient.open(`${base}/chat/lobby?name=bob`);
-    const elsewhere = await TestClient.open(`${base}/chat/other`);
+    const bob = await openChat(`${base}/chat/lobby?name=bob`);
+    const elsewhere = await openChat(`${base}/chat/other`);
     await expect(ada.next()).resolves.toEqual({
       event: 'joined',
       data: { user: 'bob', members: 2, users: ['ada', 'bob'] },
@@ -54,7 +65,12 @@ describe('samples', () => {
     });
     for (const client of [ada, bob]) {
       const said = await client.next((frame) => frame.event === 'said');
-      expect(said.data).toEqual({ user: 'bob', text: 'hi', at: expect.any(String) });
+      expect(said.data).toEqual({
+        id: expect.any(String),
+        user: 'bob',
+        text: 'hi',
+        at: expect.any(String),
+      });
       expect(new Date(said.data.at).toISOString()).toBe(said.data.at);
     }
     await expect(bob.request('say', { text: '' }, 2)).resolves.toMatchObject({
@@ -78,10 +94,31 @@ describe('samples', () => {
     await Promise.all([ada.close(), elsewhere.close()]);
   });
 
+  it('chat: history gives a page whose session is new the lines after the last it has', async () => {
+    app = await buildChatApp();
+    const base = await listen(app);
+    const ada = await openChat(`${base}/chat/lobby?name=ada`);
+    for (const [id, text] of ['one', 'two', 'three'].entries()) {
+      await expect(ada.request('say', { text }, id + 1)).resolves.toMatchObject({ id: id + 1 });
+    }
+    const all = await ada.request('history', {}, 4);
+    expect(all.data.lines.map((line: { text: string }) => line.text)).toEqual([
+      'one',
+      'two',
+      'three',
+    ]);
+    const since = await ada.request('history', { since: all.data.lines[0].id }, 5);
+    expect(since.data.lines).toEqual(all.data.lines.slice(1));
+    // An id from before a restart is unknown: every kept line.
+    const unknown = await ada.request('history', { since: 'gone.1' }, 6);
+    expect(unknown.data.lines).toEqual(all.data.lines);
+    await ada.close();
+  });
+
   it('chat: records metrics and serves them at /metrics', async () => {
     app = await buildChatApp();
     const base = await listen(app);
-    const ada = await TestClient.open(`${base}/chat/lobby?name=ada`);
+    const ada = await openChat(`${base}/chat/lobby?name=ada`);
     await ada.next();
     await ada.request('say', { text: 'hi' }, 1);
     await ada.request('say', { text: '' }, 2);
@@ -104,7 +141,7 @@ describe('samples', () => {
     await expect(TestClient.open(`${base}/chat/lobby?name=`)).rejects.toThrow(
       'Unexpected server response: 400',
     );
-    const guest = await TestClient.open(`${base}/chat/lobby`);
+    const guest = await openChat(`${base}/chat/lobby`);
     await expect(guest.next()).resolves.toMatchObject({
       data: { user: expect.stringMatching(/^guest-/) },
     });

@@ -195,8 +195,8 @@ describe('resume options and reserved events', () => {
     [{ maxFrames: 0 }, /resume.maxFrames must be a positive integer/],
     [{ maxDisconnectionMs: 1.5 }, /resume.maxDisconnectionMs must be a positive integer/],
     [{ identify: 'user' }, /resume.identify must be a function/],
-    ['yes', /resume must be true, false or an options object/],
-    [null, /resume must be true, false or an options object/],
+    ['yes', /resume"? must be true, false or an options object/],
+    [null, /resume"? must be true, false or an options object/],
   ])('refuses resume %p at ready()', async (resume, message) => {
     const app = Fastify();
     await expect(bootstrap(app, [KitGateway], { resume: resume as never })).rejects.toThrow(

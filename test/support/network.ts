@@ -83,3 +83,15 @@ export async function rawUpgrade(
   else handshake.catch(() => {});
   return { socket, received: () => buffered, ended };
 }
+
+/** Sends one `echo` request over `app.injectWS(path)` and returns the first frame that comes back. */
+export async function echoOver(app: FastifyInstance, path: string): Promise<unknown> {
+  const socket = await app.injectWS(path);
+  const reply = new Promise((resolve) =>
+    socket.once('message', (m) => resolve(JSON.parse(String(m)))),
+  );
+  socket.send(JSON.stringify({ event: 'echo', data: 'hi', id: 1 }));
+  const frame = await reply;
+  socket.terminate();
+  return frame;
+}
