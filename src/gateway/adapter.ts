@@ -41,6 +41,61 @@ export interface AdapterLink {
   roomRemoved?(room: string): void;
   /** Called on `app.close()`: stop listening and release timers (not the user's clients). */
   close(): Promise<void>;
+  /**
+   * Optional: a store shared by the processes, so a resumable session can be resumed on any of
+   * them (see docs/session-resume.md). Called once, at start, on gateways with `resume`.
+   */
+  openSessions?(options: SharedSessionOptions): SharedSessions;
+}
+
+/** How a gateway keeps its sessions in a shared store. */
+export interface SharedSessionOptions {
+  /** This process's node id (the cluster link's): who to ask for a session it holds. */
+  readonly node: string;
+  /** `maxDisconnectionMs` of the gateway: what is written lives about this long after its last write. */
+  readonly maxDisconnectionMs: number;
+}
+
+/** What a session is, as another process can adopt it when the one holding it is gone. */
+export interface SessionRecord {
+  readonly id: string;
+  /** `JSON.stringify` of the principal `identify` returned (undefined without one; null when it has no JSON form). */
+  readonly principal: string | null | undefined;
+  readonly rooms: readonly string[];
+  /** A JSON copy of `conn.data`. */
+  readonly data: Record<string, unknown>;
+}
+
+/** A token claimed in the shared store: the process that held the session, and its record. */
+export interface ClaimedSession {
+  readonly node: string;
+  readonly record: SessionRecord;
+  /** Where the session's broadcasts stood when the record was written (opaque to the runtime). */
+  readonly mark: unknown;
+}
+
+/**
+ * A store of session records shared by every process serving a gateway path. Tokens are kept
+ * by hash only; a claim takes one atomically, so it resumes at most one session cluster-wide.
+ */
+export interface SharedSessions {
+  /** Files a session of this process under `tokenHash`; `record()` is read whenever it is written. */
+  keep(tokenHash: string, record: () => SessionRecord): void;
+  /** The session under `tokenHash` changed (rooms, data, a drop): write it again soon. */
+  touch(tokenHash: string): void;
+  /** The token was replaced, or the session ended: remove it. */
+  drop(tokenHash: string): void;
+  /** Takes the token cluster-wide; undefined when unknown, expired, already used or unreachable. */
+  claim(tokenHash: string): Promise<ClaimedSession | undefined>;
+  /** Where the broadcasts of `rooms` stand for a session of this process now (for a handover). */
+  mark(rooms: readonly string[]): unknown;
+  /** Whether every broadcast of `rooms` after `mark` is still in Redis (checked before adopting). */
+  complete(mark: unknown, rooms: readonly string[]): Promise<boolean>;
+  /**
+   * For a session just adopted here (already in `rooms`): the broadcasts of its rooms after
+   * `mark` that it has not had, in order; rejects when they are no longer all there.
+   */
+  missed(mark: unknown, rooms: readonly string[]): Promise<Broadcast[]>;
 }
 
 /**
@@ -69,7 +124,9 @@ export type ClusterRequest =
       readonly code?: number;
       readonly reason?: string;
     }
-  | { readonly op: 'event'; readonly event: string; readonly data?: unknown };
+  | { readonly op: 'event'; readonly event: string; readonly data?: unknown }
+  /** Asks the process holding a resumable session to hand it over (see `SessionHandover`). */
+  | { readonly op: 'handover'; readonly token: string; readonly seq: number };
 
 /** One process's answer to a cluster request: its value, or the error its handler threw. */
 export type ClusterAnswer<T = unknown> =
@@ -108,6 +165,8 @@ export interface ClusterLink {
    * once all answered, or after `timeoutMs` with the ones missing named. Never rejects.
    */
   request(request: ClusterRequest): Promise<ClusterReplies>;
+  /** Sends `request` to process `node` only; its answer is missing when it is not alive or too slow. */
+  ask?(node: string, request: ClusterRequest): Promise<ClusterReplies>;
   /** Called on `app.close()`: stop answering and release timers. */
   close(): Promise<void>;
 }

@@ -92,9 +92,10 @@ export class ConnectionSession implements DispatchSession, SocketSession, Heartb
 
   /**
    * Runs in the tick the socket opened: listeners first, then `@OnConnect`, which must finish
-   * by `deadline` (the upgrade request's, so the hooks' time counts).
+   * by `deadline` (the upgrade request's, so the hooks' time counts). A session `adopted` from
+   * another process had its `@OnConnect` there.
    */
-  start(request: FastifyRequest, deadline: number): void {
+  start(request: FastifyRequest, deadline: number, adopted = false): void {
     const { runtime, connection } = this;
     if (runtime.observer !== undefined)
       this.more().traceContext = runtime.observer.opened(request.headers);
@@ -107,7 +108,7 @@ export class ConnectionSession implements DispatchSession, SocketSession, Heartb
       this.refuse(`${runtime.name} could not be constructed`, error);
       return;
     }
-    if (runtime.onConnect.length === 0) {
+    if (runtime.onConnect.length === 0 || adopted) {
       this.state = OPEN;
       if (runtime.keepRequest) this.request = request;
       return;

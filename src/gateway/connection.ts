@@ -92,9 +92,11 @@ export class Connection {
     readonly query: Readonly<Record<string, unknown>>,
     /** The upgrade request headers the gateway lists in `keepHeaders`. */
     readonly headers: Readonly<Record<string, string | string[] | undefined>>,
+    /** A session resumed from another process keeps its id. */
+    id?: string,
   ) {
     this.#host = host;
-    this.#id = ++lastId;
+    this.#id = id ?? ++lastId;
   }
 
   /** Unique across processes: a random per-process prefix and a counter. */

@@ -6,6 +6,7 @@ import {
   settle,
   type ClusterAnswer,
   type ClusterLink,
+  type ClusterReplies,
   type ClusterRequest,
   type ClusterSelection,
   type GatewayAdapter,
@@ -30,6 +31,8 @@ export interface ClusterHost {
   readonly registry: RoomRegistry;
   /** Runs the `@OnServerEvent(event)` handler; undefined when there is none. */
   serverEvent(event: string, data: unknown, from: string): Promise<unknown> | undefined;
+  /** Hands a resumable session of this process over to the one its client came back to. */
+  handover(token: string, seq: number): unknown;
 }
 
 /**
@@ -39,8 +42,8 @@ export interface ClusterHost {
 export class GatewayCluster {
   private link: ClusterLink | undefined;
   private unknownLogged = false;
-  /** Without a cluster link: this process alone, under an id of its own. */
-  private node = randomBytes(9).toString('base64url');
+  /** This process's node id: the cluster link's, or without one an id of its own. */
+  node = randomBytes(9).toString('base64url');
 
   constructor(
     private readonly host: ClusterHost,
@@ -84,8 +87,16 @@ export class GatewayCluster {
     return answers;
   }
 
+  /** Sends `request` to process `node` alone (without a cluster link, no process answers). */
+  ask(node: string, request: ClusterRequest): Promise<ClusterReplies> {
+    return this.link?.ask?.(node, request) ?? Promise.resolve({ answers: [], missing: [node] });
+  }
+
   /** Runs a request on this process's connections; the value is this process's answer. */
   answer(request: ClusterRequest, from: string): Promise<unknown> {
+    if (request.op === 'handover') {
+      return Promise.resolve(this.host.handover(request.token, request.seq));
+    }
     if (request.op === 'event') {
       const answered = this.host.serverEvent(request.event, request.data, from);
       if (answered !== undefined) return answered;

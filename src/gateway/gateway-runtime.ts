@@ -7,6 +7,7 @@ import type {
   AdapterLink,
   Broadcast,
   ClusterAnswer,
+  ClusterReplies,
   ClusterRequest,
   GatewayAdapter,
 } from './adapter';
@@ -31,11 +32,11 @@ import { wireErrorFrame, writePayload } from './outbound';
 import { RateLimiter } from './rate-limiter';
 import { RoomRegistry } from './room-registry';
 import { sessionOf } from './session-listeners';
-import type { SessionHost } from './session-types';
 import { timerDelay } from './timer-delay';
 import { reportContract } from './contract-probe';
 import type { ResolvedResume } from './resume-options';
 import { readResumeClaim, ResumeGate, type ResumeMatch } from './resume-gate';
+import { handOver, recordOf, resumeShared, type SharedResumeHost } from './resume-shared';
 import { listenTo } from './session-listeners';
 import type { ConnectDeadline } from './upgrade-admission';
 
@@ -61,7 +62,9 @@ export interface GatewayRuntimeOptions {
  * One gateway in one app: its compiled handlers, connections, rooms, broadcaster, adapter
  * link and shutdown drain. Connections share it; per-connection state lives in the session.
  */
-export class GatewayRuntime implements ConnectionHost, BroadcastTarget, SessionHost, ClusterHost {
+export class GatewayRuntime
+  implements ConnectionHost, BroadcastTarget, SharedResumeHost, ClusterHost
+{
   readonly name: string;
   readonly definition: GatewayDefinition;
   readonly limits: Readonly<Limits>;
@@ -141,6 +144,28 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget, SessionH
     this.link = adapter.open({ path, log: this.log, deliver: (b) => this.deliver(b) });
     this.registry.watch(this.link);
     this.cluster.open(adapter, path);
+    const gate = this.resumeGate;
+    if (gate !== undefined && this.link.openSessions !== undefined) {
+      const { maxDisconnectionMs } = gate.options;
+      gate.share(this.link.openSessions({ node: this.node, maxDisconnectionMs }), recordOf);
+    }
+  }
+
+  /** This process's node id on the cluster bus. */
+  get node(): string {
+    return this.cluster.node;
+  }
+
+  ask(node: string, request: ClusterRequest): Promise<ClusterReplies> {
+    return this.cluster.ask(node, request);
+  }
+
+  /**
+   * Another process asks for a session of this one its client came back to there. (Asked on a
+   * gateway without `resume`, this throws: the asker gets an error answer, so a fresh connection.)
+   */
+  handover(token: string, seq: number): unknown {
+    return handOver(this, this.resumeGate!, token, seq);
   }
 
   /** The websocket route handler: runs in the tick the socket opened. */
@@ -157,8 +182,11 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget, SessionH
       const wait = deadline === undefined ? this.limits.connectTimeoutMs : deadline.at - Date.now();
       readResumeClaim(socket, wait, (claim) => {
         const match = gate.match(claim, principal);
-        if (match === undefined) this.open(socket, request, query, principal, deadlineAt);
-        else this.resumeInto(match, socket, request);
+        if (match !== undefined) this.resumeInto(match, socket, request);
+        else if (claim !== undefined && gate.shared !== undefined) {
+          // Not here: perhaps on another process (an async lookup, the socket paused meanwhile).
+          void resumeShared(this, gate, claim, { socket, request, query, principal, deadlineAt });
+        } else this.open(socket, request, query, principal, deadlineAt);
       });
       return;
     }
@@ -166,7 +194,7 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget, SessionH
   }
 
   /** Starts a fresh connection (and, on gateways with `resume`, its session). */
-  private open(
+  open(
     socket: WebSocket,
     request: FastifyRequest,
     query: Record<string, unknown>,
@@ -174,19 +202,13 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget, SessionH
     deadlineAt: number,
   ): void {
     const gate = this.resumeGate;
-    const connection = new Connection(
-      this,
-      socket,
-      copyRecord(request.params) as Record<string, string>,
-      query,
-      this.pickHeaders(request),
-    );
+    const connection = this.connectionFor(socket, request, query);
     const session = new ConnectionSession(this, connection, request.id);
     if (gate !== undefined) {
       const resume = gate.create(connection.id, principal, session);
       session.resume = resume;
       connection[kResume] = resume;
-      this.writeUnnumbered(socket, gate.sessionFrame(resume, false), connection);
+      this.writeUnnumbered(socket, gate.sessionFrame(resume, false), connection.id);
     }
     session.start(request, deadlineAt);
   }
@@ -212,12 +234,22 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget, SessionH
     listenTo(socket, session);
     this.heartbeat.delete(session);
     this.heartbeat.add(session);
-    this.writeUnnumbered(socket, this.resumeGate!.sessionFrame(resume, true), connection);
+    this.writeUnnumbered(socket, this.resumeGate!.sessionFrame(resume, true), connection.id);
     for (const payload of missed) this.writeSocket(socket, payload);
   }
 
-  private writeUnnumbered(socket: WebSocket, frame: OutboundFrame, connection: Connection): void {
-    const payload = this.encode(frame, connection);
+  connectionFor(
+    socket: WebSocket,
+    request: FastifyRequest,
+    query: Record<string, unknown>,
+    id?: string,
+  ): Connection {
+    const params = copyRecord(request.params) as Record<string, string>;
+    return new Connection(this, socket, params, query, this.pickHeaders(request), id);
+  }
+
+  writeUnnumbered(socket: WebSocket, frame: OutboundFrame, connectionId: string): void {
+    const payload = this.encode(frame, { id: connectionId });
     /* c8 ignore next -- the $session frame is plain JSON-safe data every codec encodes */
     if (payload !== undefined) this.writeSocket(socket, payload);
   }
@@ -260,10 +292,12 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget, SessionH
 
   joinRoom(connection: Connection, room: string): void {
     this.registry.join(connection, room);
+    connection[kResume]?.touched();
   }
 
   leaveRoom(connection: Connection, room: string): void {
     this.registry.leave(connection, room);
+    connection[kResume]?.touched();
   }
 
   /** Encodes once, delivers here, then hands the same bytes to the adapter for other processes. */
@@ -372,14 +406,17 @@ export class GatewayRuntime implements ConnectionHost, BroadcastTarget, SessionH
     this.writeSocket(connection.socket, payload, frame);
   }
 
-  private writeSocket(socket: WebSocket, payload: string | Buffer, frame?: Buffer): void {
+  writeSocket(socket: WebSocket, payload: string | Buffer, frame?: Buffer): void {
     writePayload(socket, payload, this.limits.maxBufferedBytes, this.codec.binary, frame);
   }
 
-  /** Encodes `frame` for `connection` (undefined: a broadcast); logs and drops what cannot be. */
+  /**
+   * Encodes `frame` for `connection` (undefined: a broadcast); logs and drops what cannot be.
+   * The id is read only to log: most connections never need its string.
+   */
   private encode(
     frame: OutboundFrame,
-    connection: Connection | undefined,
+    connection: { readonly id: string } | undefined,
   ): string | Buffer | undefined {
     try {
       return this.codec.encode(frame);

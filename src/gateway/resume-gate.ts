@@ -4,7 +4,8 @@ import type { OutboundFrame } from './codec';
 import type { ResolvedResume } from './resume-options';
 import { hashToken, isTokenShaped, ResumeSession, type ResumeOwner } from './resume-session';
 import { timerDelay } from './timer-delay';
-import { MemorySessionStore, type SessionStore } from './session-store';
+import type { SessionRecord, SharedSessions } from './adapter';
+import { MemorySessionStore, SharingSessionStore, type SessionStore } from './session-store';
 
 /** Query parameter of an upgrade that resumes (`$resume=1`); removed from `conn.query`. */
 export const RESUME_PARAM = '$resume';
@@ -28,9 +29,17 @@ export interface ResumeMatch {
  * match exactly becomes a fresh connection), issues tokens and the `$session` frame.
  */
 export class ResumeGate {
-  readonly store: SessionStore<ResumeSession> = new MemorySessionStore();
+  store: SessionStore<ResumeSession> = new MemorySessionStore();
+  /** Set when the adapter shares sessions between processes (Redis). */
+  shared: SharedSessions | undefined;
 
   constructor(readonly options: ResolvedResume) {}
+
+  /** At start, before any connection: sessions are also kept in `shared`, as `recordOf` describes them. */
+  share(shared: SharedSessions, recordOf: (session: ResumeSession) => SessionRecord): void {
+    this.shared = shared;
+    this.store = new SharingSessionStore(shared, recordOf);
+  }
 
   /** The principal of an upgrade, as `identify` sees it; `undefined` without `identify`. */
   identify(request: FastifyRequest): unknown {

@@ -22,6 +22,17 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
 }
 
+/**
+ * A session's numbering as it crosses processes (a handover): the frames the client has not
+ * acknowledged (a Buffer as `{ b: base64 }`) and the answered request ids with their reply's number.
+ */
+export interface SessionNumbering {
+  readonly firstSeq: number;
+  readonly nextSeq: number;
+  readonly frames: readonly (string | { readonly b: string })[];
+  readonly requests: readonly (readonly [key: string, seq: number])[];
+}
+
 /** What a session needs from the connection it belongs to: its close path. */
 export interface ResumeOwner {
   closed(code: number, reason: string): void;
@@ -41,6 +52,8 @@ export class ResumeSession {
   ended = false;
   /** The unacknowledged frames outgrew `maxFrames`: this session can no longer be resumed. */
   lost = false;
+  /** Taken over from another process, its socket open, missed frames still being read. */
+  restoring = false;
   /** Sockets replaced by a resume whose close event is still to come. */
   staleCloses = 0;
   private tokenHash = '';
@@ -48,9 +61,12 @@ export class ResumeSession {
   private frames: (string | Buffer)[] = [];
   private firstSeq = 1;
   private nextSeq = 1;
-  /** Request id key → number of its reply frame (`PENDING` until sent). */
-  private readonly requests = new Map<string, number>();
-  /** Reply numbers and their request keys, in sending order, to forget acknowledged ones. */
+  /**
+   * Request id → number of its reply frame (`PENDING` until sent). A Map tells `7` from `"7"`,
+   * so the ids are the keys as they came.
+   */
+  private readonly requests = new Map<string | number, number>();
+  /** Reply numbers and their request ids, in sending order, to forget acknowledged ones. */
   private replies: (number | string)[] = [];
   private timer: NodeJS.Timeout | undefined;
 
@@ -75,6 +91,58 @@ export class ResumeSession {
     return token;
   }
 
+  /** The session changed in a way another process would need (rooms, data, acks): kept there soon. */
+  touched(): void {
+    if (this.tokenHash !== '') this.store.touch?.(this.tokenHash);
+  }
+
+  /** The numbering, for another process: answered requests only (a pending one runs again there). */
+  snapshot(): SessionNumbering {
+    const requests: [string, number][] = [];
+    for (let i = 0; i < this.replies.length; i += 2) {
+      requests.push([requestKey(this.replies[i + 1]), this.replies[i] as number]);
+    }
+    const frames = this.frames.map((frame) =>
+      typeof frame === 'string' ? frame : { b: frame.toString('base64') },
+    );
+    return { firstSeq: this.firstSeq, nextSeq: this.nextSeq, frames, requests };
+  }
+
+  /**
+   * Takes over `numbering` from another process; the session waits parked (frames are kept)
+   * until `resume()`. Returns where frames missed in between belong (see `insertMissed`).
+   */
+  restore(numbering: SessionNumbering): number {
+    this.parked = true;
+    this.restoring = true;
+    this.firstSeq = numbering.firstSeq;
+    this.nextSeq = numbering.nextSeq;
+    this.frames = numbering.frames.map((frame) =>
+      typeof frame === 'string' ? frame : Buffer.from(frame.b, 'base64'),
+    );
+    for (const [key, seq] of numbering.requests) {
+      const id = requestId(key);
+      this.requests.set(id, seq);
+      this.replies.push(seq, id);
+    }
+    return this.frames.length;
+  }
+
+  /** Puts frames the client missed at `index` of the kept ones (before those that came since). */
+  insertMissed(index: number, payloads: readonly (string | Buffer)[]): void {
+    if (this.lost) return;
+    this.frames.splice(index, 0, ...payloads);
+    this.nextSeq += payloads.length;
+    if (this.frames.length > this.options.maxFrames) this.overflow();
+  }
+
+  /** Another process took the session: it ends here without `@OnClose` (it runs there, once). */
+  handOver(): void {
+    // The socket, if still open, is terminated by the caller: its close event is not an end.
+    if (!this.parked) this.staleCloses++;
+    this.release();
+  }
+
   /**
    * Numbers one outbound frame and keeps it until acknowledged. False while parked: the frame
    * waits here for the client instead of going to a socket.
@@ -89,11 +157,11 @@ export class ResumeSession {
 
   /** The frame just recorded answers request `id`: a repeat of it is now answered by the stream. */
   replied(id: string | number): void {
-    const key = requestKey(id);
-    if (this.requests.get(key) !== PENDING) return;
+    if (this.requests.get(id) !== PENDING) return;
     const seq = this.nextSeq - 1;
-    this.requests.set(key, seq);
-    this.replies.push(seq, key);
+    this.requests.set(id, seq);
+    this.replies.push(seq, id);
+    this.touched();
   }
 
   /**
@@ -101,15 +169,16 @@ export class ResumeSession {
    * True when the frame is handled here and must not reach a handler.
    */
   intercept(frame: InboundFrame): boolean {
+    // Handled in this tick (a synchronous handler included): the shared copy is refreshed after it.
+    this.touched();
     if (frame.event === '$ack') {
       if (typeof frame.data === 'number') this.acknowledge(frame.data);
       return true;
     }
     if (frame.id === undefined || this.lost) return false;
-    const key = requestKey(frame.id);
     // Seen before: its reply is in flight, in the replayed frames, or still to come.
-    if (this.requests.has(key)) return true;
-    this.requests.set(key, PENDING);
+    if (this.requests.has(frame.id)) return true;
+    this.requests.set(frame.id, PENDING);
     return false;
   }
 
@@ -120,7 +189,7 @@ export class ResumeSession {
     this.firstSeq = seq + 1;
     let done = 0;
     while (done < this.replies.length && (this.replies[done] as number) <= seq) {
-      this.requests.delete(this.replies[done + 1] as string);
+      this.requests.delete(this.replies[done + 1]);
       done += 2;
     }
     if (done > 0) this.replies = this.replies.slice(done);
@@ -142,6 +211,7 @@ export class ResumeSession {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.parked = false;
+    this.restoring = false;
     this.acknowledge(seq);
     return this.frames.slice();
   }
@@ -163,6 +233,7 @@ export class ResumeSession {
     this.parked = true;
     this.timer = setTimeout(() => this.expire(), timerDelay(this.options.maxDisconnectionMs));
     this.timer.unref();
+    this.touched();
     return true;
   }
 
@@ -191,11 +262,16 @@ export class ResumeSession {
     this.replies = [];
     this.requests.clear();
     // Called from inside a delivery loop: end the parked session once the loop is done.
-    if (this.parked) queueMicrotask(() => this.expire());
+    if (this.parked && !this.restoring) queueMicrotask(() => this.expire());
   }
 }
 
-/** Ids `7` and `"7"` are different requests. */
+/** A request id as a handover carries it in JSON: ids `7` and `"7"` stay different requests. */
 function requestKey(id: string | number): string {
   return typeof id === 'number' ? `n${id}` : `s${id}`;
+}
+
+/** The request id a handover's key stands for. */
+function requestId(key: string): string | number {
+  return key.startsWith('n') ? Number(key.slice(1)) : key.slice(1);
 }

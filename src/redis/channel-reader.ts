@@ -48,6 +48,22 @@ export class ChannelReader {
     private readonly context: ReaderContext,
   ) {
     this.started = new Promise((resolve) => (this.markStarted = resolve));
+    this.headKnown = new Promise((resolve) => (this.markKnown = resolve));
+  }
+
+  /**
+   * Resolves with `position()` as soon as the channel's head is known, before anything is
+   * delivered (undefined if the reader closed first).
+   */
+  readonly headKnown: Promise<string | undefined>;
+  private markKnown!: (position: string | undefined) => void;
+
+  /**
+   * `<epoch> <offset>` of the last frame this process handed on (its own skipped ones included),
+   * `- <offset>` while the channel has no counter yet; undefined until the head is known.
+   */
+  position(): string | undefined {
+    return this.next === 0 ? undefined : `${this.epoch ?? '-'} ${this.next - 1}`;
   }
 
   /** Resolves once the reader first caught up (or closed): from then on nothing is missed. */
@@ -75,6 +91,7 @@ export class ChannelReader {
     if (meta !== undefined) {
       this.epoch = meta[0] ?? undefined;
       this.next = Number(meta[1] ?? 0) + 1;
+      this.markKnown(this.position());
     }
     if (ok || this.again) await this.read();
     else this.state = STALE;
@@ -97,6 +114,7 @@ export class ChannelReader {
   close(): void {
     this.state = CLOSED;
     this.markStarted();
+    this.markKnown(undefined);
   }
 
   onMessage(message: string): void {
@@ -140,6 +158,7 @@ export class ChannelReader {
           // The head was never known: this process's part starts after the current one.
           this.epoch = epoch ?? undefined;
           this.next = Number(head ?? 0) + 1;
+          this.markKnown(this.position());
           this.again = true;
           continue;
         }

@@ -216,6 +216,12 @@ export class ClusterRoute implements ClusterLink {
     return this.bus.call(this, peers, request);
   }
 
+  /** Asks `node` alone; a node not heard from lately is not waited for. */
+  ask(node: string, request: ClusterRequest): Promise<ClusterReplies> {
+    if (!this.livePeers().includes(node)) return Promise.resolve({ answers: [], missing: [node] });
+    return this.bus.call(this, [node], request);
+  }
+
   async close(): Promise<void> {
     clearInterval(this.timer);
     void this.bus.publish(this.names.requests, { v: 1, t: 'bye', n: this.node });

@@ -65,6 +65,8 @@ function isRequest(value: unknown): value is ClusterRequest {
     case 'join':
     case 'leave':
       return isSelection(value.selection) && isNode(value.room);
+    case 'handover':
+      return isNode(value.token) && Number.isSafeInteger(value.seq);
     case 'disconnect':
       return (
         isSelection(value.selection) &&

@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { AdapterChannel, AdapterLink, Broadcast } from '../gateway/adapter';
+import type {
+  AdapterChannel,
+  AdapterLink,
+  Broadcast,
+  SharedSessionOptions,
+  SharedSessions,
+} from '../gateway/adapter';
 import { channelKeys, type ChannelKeys } from './channel-keys';
 import { ChannelReader } from './channel-reader';
 import { Outbox, type OutboxBounds } from './outbox';
@@ -7,6 +13,14 @@ import { OutageReport, type OutageCause } from './outage-report';
 import type { HistoryBounds, PublishingClient } from './publish-script';
 import type { RedisAdapterStats } from './redis-adapter-stats';
 import { encodeFrame } from './redis-wire';
+import {
+  isComplete,
+  markOf,
+  readMissed,
+  type PositionContext,
+  type SessionMark,
+} from './session-positions';
+import { RedisSessions, type SessionClient } from './session-share';
 import type { Subscriptions } from './subscriptions';
 
 /** What a link needs from its adapter. */
@@ -22,6 +36,8 @@ export interface LinkContext {
   malformed(channel: AdapterChannel, keys: ChannelKeys, message: string): void;
   detach(link: RedisLink): void;
 }
+
+export type { SessionMark } from './session-positions';
 
 /** Health checks, expiry of waiting frames and the outage report run on this period. */
 const TICK_MS = 500;
@@ -48,6 +64,8 @@ export class RedisLink implements AdapterLink {
   private healthySince: number | undefined;
   private outage: OutageReport | undefined;
   private lastError: Error | undefined;
+  private sessions: RedisSessions | undefined;
+  private readonly positions: PositionContext;
 
   constructor(
     private readonly channel: AdapterChannel,
@@ -66,6 +84,12 @@ export class RedisLink implements AdapterLink {
       },
       dropped: (count) => this.dropped(count, 'overflow'),
     });
+    this.positions = {
+      client: context.pub,
+      prefix: context.prefix,
+      path: channel.path,
+      reader: (room) => this.readers.get(room),
+    };
     this.listen(undefined);
     this.timer = setInterval(() => this.tick(), TICK_MS);
     this.timer.unref();
@@ -80,6 +104,36 @@ export class RedisLink implements AdapterLink {
         this.outbox.push(channelKeys(this.context.prefix, this.channel.path, room), message, now);
       }
     }
+  }
+
+  /** Resumable sessions of this gateway, kept in Redis so any process can resume them. */
+  openSessions(options: SharedSessionOptions): SharedSessions {
+    this.sessions = new RedisSessions({
+      client: this.context.pub as unknown as SessionClient,
+      prefix: this.context.prefix,
+      path: this.channel.path,
+      node: options.node,
+      maxDisconnectionMs: options.maxDisconnectionMs,
+      mark: (rooms) => this.mark(rooms),
+      known: (rooms) =>
+        Promise.all([undefined, ...rooms].map((room) => this.readers.get(room)?.headKnown)),
+      complete: (mark, rooms) => this.complete(mark as SessionMark, rooms).catch(() => false),
+      missed: (mark, rooms) => this.missed(mark as SessionMark, rooms),
+    });
+    return this.sessions;
+  }
+
+  /** Where this process's delivery stands for a session in `rooms` (see session-positions.ts). */
+  mark(rooms: readonly string[]): SessionMark {
+    return markOf(this.positions, this.id, this.seq, rooms);
+  }
+
+  complete(mark: SessionMark, rooms: readonly string[]): Promise<boolean> {
+    return isComplete(this.positions, mark, rooms);
+  }
+
+  missed(mark: SessionMark, rooms: readonly string[]): Promise<Broadcast[]> {
+    return readMissed(this.positions, mark, rooms);
   }
 
   roomAdded(room: string): void {
@@ -103,6 +157,7 @@ export class RedisLink implements AdapterLink {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
+    this.sessions?.close();
     const readers = [...this.readers.values()];
     this.readers.clear();
     for (const reader of readers) reader.close();
@@ -112,6 +167,7 @@ export class RedisLink implements AdapterLink {
 
   onPubReady(): void {
     this.outbox.pump();
+    this.sessions?.rewrite();
     for (const reader of this.readers.values()) if (reader.stale) void reader.resync();
     this.check(Date.now());
   }
@@ -205,5 +261,6 @@ export class RedisLink implements AdapterLink {
     this.outbox.expire(now);
     this.outbox.pump();
     this.check(now);
+    this.sessions?.tick(now);
   }
 }

@@ -36,6 +36,8 @@ async function main(): Promise<void> {
   const app = Fastify({ loggerInstance: recordingLogger(logs) });
   await bootstrap(app, [RoomGateway, LobbyGateway], {
     adapter,
+    // Resume on: its session records go to Redis too, and the zero-loss promise must still hold.
+    resume: true,
     // A catch-up from history writes up to a page of frames at once: room for them in the socket.
     limits: { ratePerSecond: Infinity, maxBufferedBytes: 64 * 1024 * 1024 },
   });

@@ -37,12 +37,23 @@ describe('gateway cluster helpers', () => {
   });
 
   it('acts on this process alone with an adapter that has no cluster part', async () => {
-    const host = { name: 'G', log, registry: new RoomRegistry(), serverEvent: () => undefined };
+    const host = {
+      name: 'G',
+      log,
+      registry: new RoomRegistry(),
+      serverEvent: () => undefined,
+      handover: () => null,
+    };
     const cluster = new GatewayCluster(host, 100);
     cluster.open({ open: () => ({ publish() {}, close: async () => undefined }) }, '/p');
     expect(
       await cluster.request({ op: 'event', event: 'e' }, 'serverSideEmit("e")', false),
     ).toEqual([]);
+    // Without a cluster part, no other process can be asked for a session.
+    expect(await cluster.ask('other', { op: 'handover', token: 't', seq: 0 })).toEqual({
+      answers: [],
+      missing: ['other'],
+    });
     const [answer] = await cluster.request(
       { op: 'fetch', selection: { rooms: [], exceptRooms: [], exceptIds: [] } },
       'fetchAll()',

@@ -112,3 +112,104 @@ describe('ResumeSession', () => {
     expect(makeSession(3).session.ackEvery).toBe(1);
   });
 });
+
+describe('ResumeSession across processes', () => {
+  it('hands its numbering over (Buffers as base64, answered requests only) and takes one over', () => {
+    const { session } = makeSession(10);
+    session.issueToken();
+    session.record('a');
+    session.record(Buffer.from([1, 2]));
+    session.intercept({ event: 'q', data: undefined, id: 7 });
+    session.record('reply');
+    session.replied(7);
+    session.intercept({ event: 'q', data: undefined, id: 'pending' });
+    const numbering = session.snapshot();
+    expect(numbering).toEqual({
+      firstSeq: 1,
+      nextSeq: 4,
+      frames: ['a', { b: 'AQI=' }, 'reply'],
+      requests: [['n7', 3]],
+    });
+
+    const { session: adopted } = makeSession(10);
+    const at = adopted.restore(numbering);
+    expect(at).toBe(3);
+    expect(adopted.parked && adopted.restoring).toBe(true);
+    adopted.record('live'); // kept: the session is not resumed yet
+    adopted.insertMissed(at, ['missed-1', 'missed-2']);
+    expect(adopted.intercept({ event: 'q', data: undefined, id: 7 })).toBe(true); // answered already
+    expect(adopted.canResume(0, undefined)).toBe(true);
+    expect(adopted.resume(1)).toEqual([
+      Buffer.from([1, 2]),
+      'reply',
+      'missed-1',
+      'missed-2',
+      'live',
+    ]);
+    expect(adopted.restoring).toBe(false);
+  });
+
+  it('keeps ids 7 and "7" apart across a handover', () => {
+    const { session } = makeSession(10);
+    session.issueToken();
+    for (const id of [7, '7']) {
+      session.intercept({ event: 'q', data: undefined, id });
+      session.record(`reply ${typeof id}`);
+      session.replied(id);
+    }
+    const numbering = session.snapshot();
+    expect(numbering.requests).toEqual([
+      ['n7', 1],
+      ['s7', 2],
+    ]);
+    const { session: adopted } = makeSession(10);
+    adopted.restore(numbering);
+    expect(adopted.intercept({ event: 'q', data: undefined, id: 7 })).toBe(true);
+    expect(adopted.intercept({ event: 'q', data: undefined, id: '7' })).toBe(true);
+    expect(adopted.intercept({ event: 'q', data: undefined, id: 8 })).toBe(false);
+    adopted.resume(0);
+    adopted.acknowledge(1); // the reply to 7 is acknowledged: 7 is forgotten, "7" is not
+    expect(adopted.intercept({ event: 'q', data: undefined, id: 7 })).toBe(false);
+    expect(adopted.intercept({ event: 'q', data: undefined, id: '7' })).toBe(true);
+  });
+
+  it('loses a taken-over session that missed more than maxFrames, without ending it there', async () => {
+    const { session, closes } = makeSession(2);
+    session.restore({ firstSeq: 1, nextSeq: 1, frames: [], requests: [] });
+    session.insertMissed(0, ['a', 'b', 'c']);
+    session.insertMissed(0, ['d']);
+    await Promise.resolve();
+    expect(session.lost).toBe(true);
+    expect(closes).toEqual([]); // the runtime decides: the socket is still open
+  });
+
+  it('lets a handed-over session go without a close, whether its socket was open or gone', () => {
+    const open = makeSession();
+    open.session.issueToken();
+    open.session.handOver();
+    expect(open.session.ended).toBe(true);
+    expect([...open.store.values()]).toEqual([]);
+    expect(open.session.socketClosed(ABNORMAL, false)).toBe(true); // the stale socket's close
+    expect(open.closes).toEqual([]);
+
+    const parked = makeSession();
+    parked.session.socketClosed(ABNORMAL, false);
+    parked.session.handOver();
+    expect(parked.session.staleCloses).toBe(0);
+    expect(parked.closes).toEqual([]);
+  });
+
+  it('tells a sharing store of changes only once it has a token', () => {
+    const touched: string[] = [];
+    const store = Object.assign(new MemorySessionStore<ResumeSession>(), {
+      touch: (hash: string) => touched.push(hash),
+    });
+    const options = resolveResume('Test', undefined, true)!;
+    const session = new ResumeSession('c-1', options, store, { closed: () => undefined });
+    session.touched();
+    expect(touched).toEqual([]);
+    const token = session.issueToken();
+    session.intercept({ event: '$ack', data: 0 });
+    expect(touched).toEqual([hashToken(token)]);
+  });
+});
