@@ -18,44 +18,77 @@ const OPEN = 1;
 /** `@OnConnect` failed or timed out, or a frame was too big: no more frames are handled. */
 const REFUSED = 2;
 
+// Bits of `flags`: one field instead of four booleans, each a field of its own on every session.
+/** The socket closed. */
+const CLOSED = 1;
+/** An async `@OnConnect` is running. */
+const CONNECT_PENDING = 2;
+/** Reading from the socket is paused. */
+const PAUSED = 4;
+/** A frame is being handled synchronously: a `conn.close()` then waits for its reply. */
+const DISPATCHING = 8;
+
+/**
+ * What only some connections need (resume, tracing, an async `@OnConnect`, a close), made on
+ * first use so an idle connection's session stays small.
+ */
+class SessionExtras {
+  resume: ResumeSession | undefined = undefined;
+  traceContext: unknown = undefined;
+  connectTimer: NodeJS.Timeout | undefined = undefined;
+  /** A `conn.close()` waiting for this connection's running handlers to reply. */
+  closeRequest: { readonly code: number; readonly reason: string } | undefined = undefined;
+  /** Ends a `conn.close()` whose handlers are still running at `drainTimeoutMs`. */
+  closeTimer: NodeJS.Timeout | undefined = undefined;
+  closeCode: number | undefined = undefined;
+  closeReason: string | undefined = undefined;
+}
+
 /**
  * The lifecycle of one connection: frames queued until `@OnConnect` settles, handlers in
  * flight, backpressure, heartbeat, and `@OnClose` exactly once.
  */
 export class ConnectionSession implements DispatchSession, SocketSession, HeartbeatMember {
-  instance: object | undefined;
+  instance: object | undefined = undefined;
   /** Kept only while `@OnConnect` runs, or for good when a handler takes the request. */
-  request: FastifyRequest | undefined;
-  closeCode: number | undefined;
-  closeReason: string | undefined;
+  request: FastifyRequest | undefined = undefined;
   pingRound = 0;
-  /** Set on gateways with `resume`: the numbered outbox and the drop/resume state. */
-  resume: ResumeSession | undefined;
-  /** The upgrade request's trace context, when tracing is on. */
-  traceContext: unknown;
   private state = CONNECTING;
-  private isClosed = false;
-  private connectPending = false;
+  private flags = 0;
   /** Frames waiting for `@OnConnect` or a free in-flight slot: data, isBinary, data, … */
-  private backlog: (Buffer | boolean)[] | undefined;
+  private backlog: (Buffer | boolean)[] | undefined = undefined;
   private inFlight = 0;
-  private paused = false;
-  private limiter: RateLimiter | null | undefined;
-  private connectTimer: NodeJS.Timeout | undefined;
-  /** True while a frame is handled synchronously: a `conn.close()` then waits for its reply. */
-  private dispatching = false;
-  /** A `conn.close()` waiting for this connection's running handlers to reply. */
-  private closeRequest: { readonly code: number; readonly reason: string } | undefined;
-  /** Ends a `conn.close()` whose handlers are still running at `drainTimeoutMs`. */
-  private closeTimer: NodeJS.Timeout | undefined;
-  /** When `@OnConnect` must have finished (`Date.now()` time): the upgrade's deadline. */
-  private connectDeadline = Infinity;
+  private limiter: RateLimiter | null | undefined = undefined;
+  private extras: SessionExtras | undefined = undefined;
 
   constructor(
     readonly runtime: SessionHost,
     readonly connection: Connection,
     private readonly requestId: string,
   ) {}
+
+  /** Set on gateways with `resume`: the numbered outbox and the drop/resume state. */
+  get resume(): ResumeSession | undefined {
+    return this.extras?.resume;
+  }
+
+  set resume(resume: ResumeSession | undefined) {
+    this.more().resume = resume;
+  }
+
+  /** The upgrade request's trace context, when tracing is on. */
+  get traceContext(): unknown {
+    return this.extras?.traceContext;
+  }
+
+  /** The close code, for `@OnClose`. */
+  get closeCode(): number | undefined {
+    return this.extras?.closeCode;
+  }
+
+  get closeReason(): string | undefined {
+    return this.extras?.closeReason;
+  }
 
   /**
    * Runs in the tick the socket opened: listeners first, then `@OnConnect`, which must finish
@@ -65,7 +98,7 @@ export class ConnectionSession implements DispatchSession, SocketSession, Heartb
   start(request: FastifyRequest, deadline: number, adopted = false): void {
     const { runtime, connection } = this;
     if (runtime.observer !== undefined)
-      this.traceContext = runtime.observer.opened(request.headers);
+      this.more().traceContext = runtime.observer.opened(request.headers);
     listenTo(connection.socket, this);
     runtime.registry.add(connection);
     runtime.heartbeat.add(this);
@@ -82,8 +115,7 @@ export class ConnectionSession implements DispatchSession, SocketSession, Heartb
     }
     this.request = request;
     this.backlog = [];
-    this.connectDeadline = deadline;
-    this.connectFrom(0);
+    this.connectFrom(0, deadline);
   }
 
   /** The connection's rate limiter, made on first use; `null` when the rate is unlimited. */
@@ -105,7 +137,8 @@ export class ConnectionSession implements DispatchSession, SocketSession, Heartb
     }
     this.backlog.push(data, isBinary);
     // While frames wait, stop reading more: TCP pushes back on the client, nothing is dropped.
-    if (!this.paused && this.backlog.length >= 2 * this.runtime.limits.maxInFlight) this.pause();
+    const { maxInFlight } = this.runtime.limits;
+    if ((this.flags & PAUSED) === 0 && this.backlog.length >= 2 * maxInFlight) this.pause();
   }
 
   /** Sends a frame to this connection; never throws, never waits. */
@@ -159,15 +192,16 @@ export class ConnectionSession implements DispatchSession, SocketSession, Heartb
   requestClose(code: number, reason: string): void {
     if (this.state === REFUSED) return;
     this.state = REFUSED;
-    this.closeRequest = { code, reason };
-    if (this.inFlight === 0 && !this.dispatching) {
+    if (this.inFlight === 0 && (this.flags & DISPATCHING) === 0) {
       this.closeWith(code, reason);
       return;
     }
+    const extras = this.more();
+    extras.closeRequest = { code, reason };
     const { drainTimeoutMs } = this.runtime.limits;
     if (drainTimeoutMs === Infinity) return;
     const delay = timerDelay(drainTimeoutMs);
-    this.closeTimer = setTimeout(() => this.closeWith(code, reason), delay).unref();
+    extras.closeTimer = setTimeout(() => this.closeWith(code, reason), delay).unref();
   }
 
   /**
@@ -176,8 +210,11 @@ export class ConnectionSession implements DispatchSession, SocketSession, Heartb
    */
   closeWith(code: number, reason: string): void {
     this.state = REFUSED;
-    this.closeRequest = undefined;
-    clearTimeout(this.closeTimer);
+    const { extras } = this;
+    if (extras !== undefined) {
+      extras.closeRequest = undefined;
+      clearTimeout(extras.closeTimer);
+    }
     closeSocket(this.connection.socket, code, reason, this.runtime.limits.drainTimeoutMs);
   }
 
@@ -197,30 +234,38 @@ export class ConnectionSession implements DispatchSession, SocketSession, Heartb
 
   /** The socket closed (any reason): release everything, then `@OnClose` once. */
   closed(code: number, reason: string): void {
-    clearTimeout(this.closeTimer);
+    const { extras, runtime } = this;
+    clearTimeout(extras?.closeTimer);
     // The code the server chose, also when the peer never completed the handshake (ws: 1006).
     const chosen = chosenClose(this.connection.socket);
     // A dropped resumable session waits for its client instead (see resume-session.ts).
-    if (this.resume?.socketClosed(chosen?.code ?? code, this.runtime.draining) === true) {
-      if (this.resume.parked) this.runtime.heartbeat.delete(this);
+    const resume = extras?.resume;
+    if (resume?.socketClosed(chosen?.code ?? code, runtime.draining) === true) {
+      if (resume.parked) runtime.heartbeat.delete(this);
       return;
     }
-    this.isClosed = true;
+    this.flags |= CLOSED;
     this.state = REFUSED;
-    this.closeCode = chosen?.code ?? code;
-    this.closeReason = chosen?.reason ?? reason;
+    // Only `@OnClose` reads them: a gateway without one makes nothing more on close.
+    if (runtime.onClose.length > 0) {
+      const more = this.more();
+      more.closeCode = chosen?.code ?? code;
+      more.closeReason = chosen?.reason ?? reason;
+    }
     this.backlog = undefined;
-    this.runtime.observer?.closed(code);
-    this.runtime.heartbeat.delete(this);
+    runtime.observer?.closed(code);
+    runtime.heartbeat.delete(this);
     this.connection[kDetach]();
-    this.runtime.registry.delete(this.connection);
+    runtime.registry.delete(this.connection);
     // A pending @OnConnect settles (or hits its deadline) first; @OnClose runs from there.
-    if (this.connectPending) return;
-    clearTimeout(this.connectTimer);
-    void this.runCloseHandlers();
+    if ((this.flags & CONNECT_PENDING) !== 0) return;
+    // An async @OnConnect made `extras` for its timer before this call.
+    clearTimeout(extras?.connectTimer);
+    this.runCloseHandlers();
   }
 
-  private connectFrom(index: number): void {
+  /** Runs `@OnConnect` handlers from `index`; an async one must finish by `deadline`. */
+  private connectFrom(index: number, deadline: number): void {
     const handlers = this.runtime.onConnect;
     for (let i = index; i < handlers.length; i++) {
       const handler = handlers[i];
@@ -232,15 +277,16 @@ export class ConnectionSession implements DispatchSession, SocketSession, Heartb
         return;
       }
       if (isThenable(result)) {
-        this.connectPending = true;
+        this.flags |= CONNECT_PENDING;
         this.runtime.pending++;
         // Only an async @OnConnect needs the deadline; synchronous ones are done already.
-        if (this.connectTimer === undefined && this.connectDeadline !== Infinity) {
-          const delay = timerDelay(Math.max(0, this.connectDeadline - Date.now()));
-          this.connectTimer = setTimeout(() => this.connectTimedOut(), delay).unref();
+        const extras = this.more();
+        if (extras.connectTimer === undefined && deadline !== Infinity) {
+          const delay = timerDelay(Math.max(0, deadline - Date.now()));
+          extras.connectTimer = setTimeout(() => this.connectTimedOut(), delay).unref();
         }
         Promise.resolve(result).then(
-          () => this.connectSettled(() => this.connectFrom(i + 1)),
+          () => this.connectSettled(() => this.connectFrom(i + 1, deadline)),
           (error: unknown) =>
             this.connectSettled(() => this.refuse(`${handler.label} threw`, error)),
         );
@@ -252,22 +298,22 @@ export class ConnectionSession implements DispatchSession, SocketSession, Heartb
 
   private connectSettled(next: () => void): void {
     // Not pending any more: the deadline passed and the connection was given up.
-    if (!this.connectPending) return;
-    this.connectPending = false;
+    if ((this.flags & CONNECT_PENDING) === 0) return;
+    this.flags &= ~CONNECT_PENDING;
     this.runtime.settled();
-    if (!this.isClosed) {
+    if ((this.flags & CLOSED) === 0) {
       if (this.state === CONNECTING) next();
       return;
     }
-    clearTimeout(this.connectTimer);
-    void this.runCloseHandlers();
+    clearTimeout(this.extras!.connectTimer);
+    this.runCloseHandlers();
   }
 
   /** `connectTimeoutMs` passed with an `@OnConnect` still pending: stop waiting for it. */
   private connectTimedOut(): void {
-    this.connectPending = false;
+    this.flags &= ~CONNECT_PENDING;
     this.runtime.settled();
-    if (this.isClosed) void this.runCloseHandlers();
+    if ((this.flags & CLOSED) !== 0) this.runCloseHandlers();
     else {
       const { runtime } = this;
       this.refuse(
@@ -277,7 +323,7 @@ export class ConnectionSession implements DispatchSession, SocketSession, Heartb
   }
 
   private opened(): void {
-    clearTimeout(this.connectTimer);
+    clearTimeout(this.extras?.connectTimer);
     this.state = OPEN;
     if (!this.runtime.keepRequest) this.request = undefined;
     this.pump();
@@ -285,7 +331,7 @@ export class ConnectionSession implements DispatchSession, SocketSession, Heartb
 
   /** Ends a connection whose setup failed: close 1011, no message handler runs. */
   private refuse(message: string, error?: unknown): void {
-    clearTimeout(this.connectTimer);
+    clearTimeout(this.extras?.connectTimer);
     this.state = REFUSED;
     this.backlog = undefined;
     this.logFailure(error, `${message}; closing with 1011`, undefined);
@@ -297,15 +343,15 @@ export class ConnectionSession implements DispatchSession, SocketSession, Heartb
       this.refuseDraining(data, isBinary);
       return;
     }
-    this.dispatching = true;
+    this.flags |= DISPATCHING;
     try {
       dispatchMessage(this, data, isBinary);
     } catch (error) {
       // Only a codec breaking its never-throw contract gets here; the process must survive it.
       this.logFailure(error, `${this.runtime.name}: frame handling failed`, undefined);
     }
-    this.dispatching = false;
-    if (this.closeRequest !== undefined && this.inFlight === 0) this.closeRequested();
+    this.flags &= ~DISPATCHING;
+    if (this.extras?.closeRequest !== undefined && this.inFlight === 0) this.closeRequested();
   }
 
   /** A request that arrives while the app drains gets `unavailable`: retry elsewhere. */
@@ -319,12 +365,12 @@ export class ConnectionSession implements DispatchSession, SocketSession, Heartb
   private settle(): void {
     this.inFlight--;
     this.runtime.settled();
-    if (this.closeRequest !== undefined && this.inFlight === 0) this.closeRequested();
+    if (this.extras?.closeRequest !== undefined && this.inFlight === 0) this.closeRequested();
     else if (this.backlog !== undefined && this.state === OPEN) this.pump();
   }
 
   private closeRequested(): void {
-    const { code, reason } = this.closeRequest!;
+    const { code, reason } = this.extras!.closeRequest!;
     this.closeWith(code, reason);
   }
 
@@ -343,20 +389,29 @@ export class ConnectionSession implements DispatchSession, SocketSession, Heartb
         this.handle(backlog[i] as Buffer, backlog[i + 1] as boolean);
       }
     }
-    if (this.paused && this.backlog === undefined) {
-      this.paused = false;
+    if ((this.flags & PAUSED) !== 0 && this.backlog === undefined) {
+      this.flags &= ~PAUSED;
       this.connection.socket.resume();
     }
   }
 
   private pause(): void {
-    this.paused = true;
+    this.flags |= PAUSED;
     this.connection.socket.pause();
   }
 
-  private async runCloseHandlers(): Promise<void> {
+  private more(): SessionExtras {
+    return (this.extras ??= new SessionExtras());
+  }
+
+  /** Starts the `@OnClose` handlers; a gateway without one has nothing to start. */
+  private runCloseHandlers(): void {
     const { instance } = this;
-    if (instance === undefined) return;
+    if (instance === undefined || this.runtime.onClose.length === 0) return;
+    void this.closeHandlers(instance);
+  }
+
+  private async closeHandlers(instance: object): Promise<void> {
     for (const handler of this.runtime.onClose) {
       try {
         await invokeHandler(handler, instance, this, undefined);

@@ -76,13 +76,13 @@ const NO_ROOMS: ReadonlySet<string> = new Set();
  * ```
  */
 export class Connection {
-  /** Unique across processes: a random per-process prefix and a counter. */
-  readonly id: string;
   /** True once this connection was resumed after a drop (gateways with `resume` only). */
   resumed = false;
   /** @internal The session's numbered outbox, on gateways with `resume`. */
   [kResume]: ResumeSession | undefined = undefined;
   readonly #host: ConnectionHost;
+  /** The counter until the id is first read, then the id itself. */
+  #id: number | string;
   #data: Record<string, unknown> | undefined;
   #rooms: Set<string> | undefined;
   #detached = false;
@@ -102,7 +102,14 @@ export class Connection {
     id?: string,
   ) {
     this.#host = host;
-    this.id = id ?? `${ID_PREFIX}-${(++lastId).toString(36)}`;
+    this.#id = id ?? ++lastId;
+  }
+
+  /** Unique across processes: a random per-process prefix and a counter. */
+  get id(): string {
+    const id = this.#id;
+    // Made on first read: most connections are never asked, and the string is 32 bytes.
+    return typeof id === 'string' ? id : (this.#id = `${ID_PREFIX}-${id.toString(36)}`);
   }
 
   /** Per-connection state for your own use (made on first use: idle connections stay small). */

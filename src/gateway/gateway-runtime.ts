@@ -249,7 +249,7 @@ export class GatewayRuntime
   }
 
   writeUnnumbered(socket: WebSocket, frame: OutboundFrame, connectionId: string): void {
-    const payload = this.encode(frame, connectionId);
+    const payload = this.encode(frame, { id: connectionId });
     /* c8 ignore next -- the $session frame is plain JSON-safe data every codec encodes */
     if (payload !== undefined) this.writeSocket(socket, payload);
   }
@@ -276,10 +276,10 @@ export class GatewayRuntime
   }
 
   send(connection: Connection, frame: OutboundFrame): void {
-    let payload = this.encode(frame, connection.id);
+    let payload = this.encode(frame, connection);
     // A reply that cannot be encoded still owes its request one frame.
     if (payload === undefined && frame.id !== undefined) {
-      payload = this.encode(wireErrorFrame(WireErrorCode.InternalError, frame.id), connection.id);
+      payload = this.encode(wireErrorFrame(WireErrorCode.InternalError, frame.id), connection);
     }
     if (payload === undefined) return;
     this.write(connection, payload);
@@ -410,15 +410,19 @@ export class GatewayRuntime
     writePayload(socket, payload, this.limits.maxBufferedBytes, this.codec.binary, frame);
   }
 
+  /**
+   * Encodes `frame` for `connection` (undefined: a broadcast); logs and drops what cannot be.
+   * The id is read only to log: most connections never need its string.
+   */
   private encode(
     frame: OutboundFrame,
-    connectionId: string | undefined,
+    connection: { readonly id: string } | undefined,
   ): string | Buffer | undefined {
     try {
       return this.codec.encode(frame);
     } catch (error) {
       this.log.error(
-        { err: error, connectionId, event: frame.event },
+        { err: error, connectionId: connection?.id, event: frame.event },
         `${this.name}: could not encode frame "${frame.event}"`,
       );
       return undefined;

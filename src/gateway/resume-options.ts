@@ -29,9 +29,7 @@ export function resolveResume(
   const chosen = own ?? global;
   if (chosen === undefined || chosen === false) return undefined;
   if (chosen === true) return { ...DEFAULT_RESUME, identify: undefined };
-  if (typeof chosen !== 'object' || chosen === null) {
-    throw Errors.INVALID_ARGUMENT(owner, 'resume must be true, false or an options object');
-  }
+  // Anything but a boolean or an object was refused by the @Gateway and bootstrap() tables.
   const { maxDisconnectionMs = DEFAULT_RESUME.maxDisconnectionMs } = chosen;
   const { maxFrames = DEFAULT_RESUME.maxFrames, identify } = chosen;
   checkCount(owner, 'maxDisconnectionMs', maxDisconnectionMs);

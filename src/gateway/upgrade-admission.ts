@@ -96,9 +96,11 @@ export function connectDeadline(
       }
       // Upstream's injectWS builds a request without a socket.
       const socket = request.raw.socket as Socket | undefined;
+      // Deleted, not left to the GC: a weak map's table only shrinks on delete.
       const cancel = () => {
         clearTimeout(timer);
         socket?.removeListener('close', cancel);
+        deadlines.delete(request);
       };
       const timer = setTimeout(() => {
         cancel();

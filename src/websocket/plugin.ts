@@ -95,33 +95,38 @@ function fastifyWebsocketPlugin(
       releaseUpgrade(socket, reply);
       wss.emit('connection', ws, raw);
       const onError = errorReporter(instance, ws, request, reply);
-      ws.on('error', onError);
       let result: unknown;
       try {
         result = wsHandler.call(instance, ws, request);
       } catch (error) {
-        return onError(error as Error);
+        return onError.call(ws, error as Error);
       }
       if (result && typeof (result as Promise<unknown>).catch === 'function') {
-        (result as Promise<unknown>).catch(onError);
+        (result as Promise<unknown>).catch((error: Error) => onError.call(ws, error));
       }
     });
   }
 
   /**
-   * The connection's error path. A custom errorHandler receives request and reply, as
-   * upstream; the default only needs the request's logger, so nothing else stays alive.
+   * The connection's error path, attached as its error listener. A custom errorHandler
+   * receives request and reply, as upstream; the default is one shared function that finds
+   * the request's logger on the socket, so an idle connection keeps no closure for it.
    */
   function errorReporter(
     instance: FastifyInstance,
     ws: WebSocket,
     request: FastifyRequest,
     reply: FastifyReply,
-  ): (error: Error) => void {
+  ): (this: WebSocket, error: Error) => void {
     if (customErrorHandler) {
-      return (error) => customErrorHandler.call(instance, error, ws, request, reply);
+      const onError = (error: Error) =>
+        customErrorHandler.call(instance, error, ws, request, reply);
+      ws.on('error', onError);
+      return onError;
     }
-    return logAndTerminate(request.log, ws);
+    (ws as LoggedSocket)[kLog] = request.log;
+    ws.on('error', logAndTerminate);
+    return logAndTerminate;
   }
 
   // ---- routes ----------------------------------------------------------------------------
@@ -186,17 +191,20 @@ function fastifyWebsocketPlugin(
   next();
 }
 
+/** The upgrade request's logger, on a socket whose errors the default errorHandler reports. */
+const kLog = Symbol('fastify-ws-gateway.log');
+type LoggedSocket = WebSocket & { [kLog]: FastifyBaseLogger };
+
 /**
- * The default errorHandler; built apart so its closure holds only the logger and socket. A
- * protocol error is the client's doing (oversize frame, invalid UTF-8, bad opcode): info, not
- * error, so a client cannot flood the error log; ws closes the socket after the first one.
+ * The default errorHandler, one function for every socket. A protocol error is the client's
+ * doing (oversize frame, invalid UTF-8, bad opcode): info, not error, so a client cannot flood
+ * the error log; ws closes the socket after the first one.
  */
-function logAndTerminate(log: FastifyBaseLogger, ws: WebSocket): (error: Error) => void {
-  return (error) => {
-    if (isProtocolError(error)) log.info({ err: error }, 'websocket client protocol error');
-    else log.error(error);
-    ws.terminate();
-  };
+function logAndTerminate(this: WebSocket, error: Error): void {
+  const log = (this as LoggedSocket)[kLog];
+  if (isProtocolError(error)) log.info({ err: error }, 'websocket client protocol error');
+  else log.error(error);
+  this.terminate();
 }
 
 /** ws marks the errors a peer causes with a `WS_ERR_*` code. */

@@ -36,6 +36,15 @@ describe('Connection', () => {
     expect(first.data).toEqual({});
   });
 
+  it('keeps the id its creation order gave it, however late it is first read', () => {
+    const { host } = recordingHost();
+    const first = connection(host);
+    const second = connection(host);
+    const counter = (conn: Connection) => parseInt(conn.id.split('-').pop()!, 36);
+    expect(counter(second)).toBe(counter(first) + 1);
+    expect(second.id).toBe(second.id);
+  });
+
   it('joins and leaves rooms once each, through its host', () => {
     const { host, calls } = recordingHost();
     const conn = connection(host);
