@@ -264,6 +264,25 @@ describeRedis('session resume across processes, attacked (real redis-server, rea
     await expectEveryKeyExpires();
   });
 
+  it('a process that started a moment ago takes a session over from one it has not heard of yet: still one session', async () => {
+    const a = await node();
+    const alice = await open(a.url('/chat/new'));
+    const { id, token } = alice.session!;
+    await request(alice, 'set', 'kept');
+    await untilStored();
+    alice.socket.terminate();
+    await eventually(() => a.app.websocketServer.clients.size === 0);
+    const b = await node(); // resumed on at once, before b's first heartbeat exchange with a
+    const back = await open(b.url('/chat/new?%24resume=1'), (s) => s.send(resumeFrame(token, 0)));
+    expect(back.session).toMatchObject({ id, resumed: true });
+    expect(a.server.fetchConnections().map((conn) => conn.id)).not.toContain(id);
+    await Promise.all(apps.splice(0).map((app) => app.close()));
+    expect(lifecycle.filter((line) => line.endsWith(` ${id}`))).toEqual([
+      `connect ${id}`,
+      `close ${id}`,
+    ]);
+  });
+
   it('a $resume frame that never comes, comes in fragments, or comes late: fresh or resumed, the token kept until used', async () => {
     const [a, b] = [await node({ connectTimeoutMs: 400 }), await node({ connectTimeoutMs: 400 })];
     const owner = await open(a.url('/chat/late'));
