@@ -407,8 +407,11 @@ export class ConnectionSession implements DispatchSession, SocketSession, Heartb
   /** Starts the `@OnClose` handlers; a gateway without one has nothing to start. */
   private runCloseHandlers(): void {
     const { instance } = this;
-    if (instance === undefined || this.runtime.onClose.length === 0) return;
-    void this.closeHandlers(instance);
+    const { runtime } = this;
+    if (instance === undefined || runtime.onClose.length === 0) return;
+    // Counted as running, so a drain waits for them.
+    runtime.pending++;
+    void this.closeHandlers(instance).then(() => runtime.settled());
   }
 
   private async closeHandlers(instance: object): Promise<void> {

@@ -354,7 +354,19 @@ export class GatewayRuntime
   async drain(): Promise<void> {
     this.draining = true;
     await this.idle();
-    for (const connection of this.registry.members()) sessionOf(connection.socket)!.shutdown();
+    const closes: Promise<unknown>[] = [];
+    for (const connection of this.registry.members()) {
+      const { socket } = connection;
+      sessionOf(socket)!.shutdown();
+      // A peer that dropped a moment ago closes a moment from now: its @OnClose is part of the
+      // drain, so it runs before app.close() resolves and before the providers' onClose.
+      if (socket.readyState !== socket.CLOSED) {
+        closes.push(new Promise((resolve) => socket.once('close', resolve)));
+      }
+    }
+    await Promise.all(closes);
+    // Async @OnClose handlers count as running handlers: up to drainTimeoutMs as well.
+    await this.idle();
   }
 
   private idle(): Promise<void> {

@@ -160,8 +160,7 @@ export class HandlerDurations {
   }
 }
 
-function createShared(options: MetricsOptions): Shared {
-  const client = loadPromClient();
+function createShared(client: PromClient, options: MetricsOptions): Shared {
   const registers = [options.registry];
   const gateways = new Set<GatewayMetrics>();
   const adapters = new Set<{ stats(): AdapterStats }>();
@@ -305,6 +304,8 @@ export interface AppMetrics {
 }
 
 export function createMetrics(options: MetricsOptions): AppMetrics {
+  // First: without prom-client installed, what to install is the useful answer.
+  const client = loadPromClient();
   const { registry: given, buckets } = (options ?? {}) as Partial<MetricsOptions>;
   // Anything without a Registry's methods would fail inside prom-client, with its own TypeError.
   if (typeof given?.registerMetric !== 'function' || typeof given.getSingleMetric !== 'function') {
@@ -319,7 +320,7 @@ export function createMetrics(options: MetricsOptions): AppMetrics {
   const { registry } = options;
   let shared = sharedByRegistry.get(registry);
   if (shared === undefined) {
-    shared = createShared(options);
+    shared = createShared(client, options);
     sharedByRegistry.set(registry, shared);
   } else reregister(registry, shared);
   const { gateways, adapters } = shared;

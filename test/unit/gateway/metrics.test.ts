@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { Histogram, Registry } from 'prom-client';
-import { HandlerDurations, closeCodeLabel } from '../../../src/gateway/metrics';
+import { HandlerDurations, closeCodeLabel, createMetrics } from '../../../src/gateway/metrics';
 
 describe('closeCodeLabel', () => {
   it('keeps protocol codes and groups the rest, so a client cannot add label values', () => {
@@ -61,5 +61,13 @@ describe('the handler-duration histogram', () => {
     );
     registry.resetMetrics();
     expect(await registry.metrics()).not.toContain('fwg_handler_duration_seconds_count');
+  });
+});
+
+describe('createMetrics', () => {
+  it.each([null, undefined, {}, { registry: {} }])('refuses %p: it needs a Registry', (options) => {
+    expect(() => createMetrics(options as never)).toThrow(
+      'bootstrap() metrics: pass { registry }, a prom-client Registry',
+    );
   });
 });
