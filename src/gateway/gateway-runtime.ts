@@ -399,14 +399,18 @@ export class GatewayRuntime
     }
   }
 
-  /** Frames the payload once, at the first recipient, and writes those bytes to every one. */
+  /** Frames the payload once, at the first open recipient, and writes those bytes to every one. */
   private deliver(broadcast: Broadcast): void {
     const { payload } = broadcast;
     // The opcode `send()` would choose: binary for a binary codec, and for any Buffer.
     const binary = this.codec.binary || typeof payload !== 'string';
     let frame: Buffer | undefined;
     this.registry.forEachRecipient(broadcast, (connection) => {
-      frame ??= serverFrame(payload, binary);
+      const { socket } = connection;
+      // Framed for the first socket that can take it: nothing is built while all are closing.
+      if (frame === undefined && socket.readyState === socket.OPEN) {
+        frame = serverFrame(payload, binary);
+      }
       this.write(connection, payload, frame);
     });
   }
