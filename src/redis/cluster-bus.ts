@@ -13,6 +13,8 @@ import type { SubscriptionReader, Subscriptions } from './subscriptions';
 
 /** The publishing commands the bus uses (`Redis`, or `Cluster` with sharded pub/sub). */
 export interface ClusterPublisher {
+  /** ioredis's connection state: `ready` when commands go out at once. */
+  readonly status: string;
   publish(channel: string, message: string): Promise<unknown>;
   spublish(channel: string, message: string): Promise<unknown>;
 }
@@ -89,6 +91,9 @@ export class ClusterBus {
   /** Publishes, never throwing: a lost message makes a call time out, which is reported there. */
   publish(channel: string, message: ClusterMessage): Promise<void> {
     const { pub, sharded } = this.context;
+    // Not into ioredis's offline queue while Redis is away: a heartbeat or request sent later is
+    // stale, and the adapter keeps that queue empty (docs/redis.md).
+    if (pub.status !== 'ready') return Promise.resolve();
     const text = JSON.stringify(message);
     const sent = sharded ? pub.spublish(channel, text) : pub.publish(channel, text);
     return sent.then(noop, noop);
