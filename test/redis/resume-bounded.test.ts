@@ -1,47 +1,8 @@
-import Fastify, { type FastifyInstance } from 'fastify';
-import {
-  ConnectedSocket,
-  Gateway,
-  GatewayServer,
-  OnClose,
-  OnConnect,
-  bootstrap,
-  type Connection,
-} from '../../src';
-import { connectGateway } from '../../src/testing';
+import Fastify from 'fastify';
+import { bootstrap } from '../../src';
 import { RedisAdapter } from '../../src/redis';
-import { until } from '../support/waiting';
+import { dropMany, GONE_PATH, goneGateway, waitLong } from '../support/gone-gateway';
 import { describeRedis, RedisClients, sharedRedisPort } from './redis-clients';
-
-let closed = 0;
-let server: GatewayServer;
-
-@Gateway('/gone', { resume: { maxDisconnectionMs: 300, maxFrames: 3 } })
-class GoneGateway {
-  constructor(gatewayServer: GatewayServer) {
-    server = gatewayServer;
-  }
-  @OnConnect() enter(@ConnectedSocket() conn: Connection) {
-    conn.join('all');
-    conn.data.kept = 'x'.repeat(100);
-  }
-  @OnClose() leave() {
-    closed++;
-  }
-}
-
-const waitLong = (condition: () => boolean) => until(condition, 1_000_000);
-
-async function dropMany(app: FastifyInstance, count: number): Promise<void> {
-  for (let done = 0; done < count; done += 500) {
-    const batch = await Promise.all(
-      Array.from({ length: Math.min(500, count - done) }, () => connectGateway(app, '/gone')),
-    );
-    await waitLong(() => batch.every((client) => client.session !== null));
-    await Promise.all(batch.map((client) => client.drop()));
-  }
-  await waitLong(() => app.websocketServer.clients.size === 0);
-}
 
 jest.setTimeout(180_000);
 
@@ -51,13 +12,13 @@ describeRedis('sessions with RedisAdapter that never come back', () => {
     const redis = clients.client();
     const prefix = `bounded-${process.pid}`;
     const { pub, sub } = clients.pair({ reconnect: true });
+    const gone = goneGateway({ data: { kept: 'x'.repeat(100) } });
     const app = Fastify();
     const adapter = new RedisAdapter({ pub, sub, prefix });
-    await bootstrap(app, [GoneGateway], { adapter });
-    closed = 0;
-    await dropMany(app, 10_000);
-    await waitLong(() => closed === 10_000);
-    expect(server.fetchConnections()).toEqual([]);
+    await bootstrap(app, [gone.gateway], { adapter });
+    await dropMany(app, GONE_PATH, 10_000);
+    await waitLong(() => gone.closed === 10_000);
+    expect(gone.server.fetchConnections()).toEqual([]);
     const sessionKeys = async () => (await redis.keys(`{${prefix}:session:*`)).length;
     for (let i = 0; i < 400 && (await sessionKeys()) > 0; i++) {
       await new Promise((resolve) => setTimeout(resolve, 25));
