@@ -1,13 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import WebSocket from 'ws';
-import { bootstrap, type GatewayServer } from '../../src';
-import { RedisAdapter } from '../../src/redis';
 import { until } from '../support/waiting';
-import { describeRedis, RedisClients, sharedRedisPort } from '../redis/redis-clients';
-import { lifecycle, OtherResumeGateway, ResumeChatGateway, servers } from '../redis/resume-gateway';
+import { describeRedis } from '../redis/redis-clients';
+import { lifecycle } from '../redis/resume-gateway';
+import { useRedisResume } from '../redis/resume-suite';
 import { recordFigures } from './support/figures';
 
 interface Frame {
@@ -24,45 +20,14 @@ interface Outcome {
   readonly socket: WebSocket;
 }
 
-interface Node {
-  readonly app: FastifyInstance;
-  readonly adapter: RedisAdapter;
-  readonly server: GatewayServer;
-  url(path: string): string;
-}
-
 /** Close codes a resume may be refused with (docs/session-resume.md). */
 const DOCUMENTED_CLOSES = [1011, 1008, 1013];
 
 const eventually = (condition: () => boolean) => until(condition, 1_000_000);
 
 describeRedis('session resume across processes, attacked (real redis-server, real sockets)', () => {
-  let clients: RedisClients;
-  let redis: Redis;
-  const apps: FastifyInstance[] = [];
-  const sockets: WebSocket[] = [];
-  let prefix = '';
-  let prefixes = 0;
-
-  async function node(limits: Record<string, number> = {}): Promise<Node> {
-    const { pub, sub } = clients.pair({ reconnect: true });
-    const adapter = new RedisAdapter({ pub, sub, prefix });
-    const app = Fastify();
-    await bootstrap(app, [ResumeChatGateway, OtherResumeGateway], {
-      adapter,
-      clusterTimeoutMs: 1000,
-      limits: { ratePerSecond: Infinity, ...limits },
-    });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    apps.push(app);
-    const port = (app.server.address() as AddressInfo).port;
-    return {
-      app,
-      adapter,
-      server: servers.at(-1)!,
-      url: (path) => `ws://127.0.0.1:${port}${path}`,
-    };
-  }
+  const suite = useRedisResume('attack', (socket: WebSocket) => socket.terminate());
+  const { node, sockets, closeApps, expectEveryKeyExpires } = suite;
 
   /** Opens `url`; sends `first` (frames or raw sends) once open; resolves at `$session` or close. */
   async function open(
@@ -98,46 +63,20 @@ describeRedis('session resume across processes, attacked (real redis-server, rea
   /** Until the session's record is in Redis (it is written the turn after connect). */
   async function untilStored(): Promise<void> {
     for (let i = 0; i < 400; i++) {
-      if ((await redis.keys(`{${prefix}:session:*`)).length > 0) return;
+      if ((await suite.redis.keys(`{${suite.prefix}:session:*`)).length > 0) return;
       await new Promise((resolve) => setImmediate(resolve));
     }
     throw new Error('no session record was written');
   }
 
   async function commandCalls(): Promise<Record<string, number>> {
-    const text = await redis.info('commandstats');
+    const text = await suite.redis.info('commandstats');
     const calls: Record<string, number> = {};
     for (const match of text.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
       calls[match[1]] = Number(match[2]);
     }
     return calls;
   }
-
-  /** Every key of this test's prefix expires (a key without TTL would live forever). */
-  async function expectEveryKeyExpires(): Promise<void> {
-    for (const key of await redis.keys(`*${prefix}*`)) {
-      expect({ key, pttl: (await redis.pttl(key)) !== -1 }).toEqual({ key, pttl: true });
-    }
-  }
-
-  beforeAll(() => {
-    clients = new RedisClients(sharedRedisPort());
-    redis = clients.client();
-  });
-
-  beforeEach(() => {
-    prefix = `attack${++prefixes}-${process.pid}`;
-    lifecycle.length = 0;
-  });
-
-  afterEach(async () => {
-    for (const socket of sockets.splice(0)) socket.terminate();
-    await Promise.all(apps.splice(0).map((app) => app.close()));
-  });
-
-  afterAll(async () => {
-    await clients.quitAll();
-  });
 
   it('a flood of bogus $resume upgrades: each a fresh connection, one GETDEL at most per claim, no stray key', async () => {
     const [a, b] = [await node(), await node()];
@@ -276,7 +215,7 @@ describeRedis('session resume across processes, attacked (real redis-server, rea
     const back = await open(b.url('/chat/new?%24resume=1'), (s) => s.send(resumeFrame(token, 0)));
     expect(back.session).toMatchObject({ id, resumed: true });
     expect(a.server.fetchConnections().map((conn) => conn.id)).not.toContain(id);
-    await Promise.all(apps.splice(0).map((app) => app.close()));
+    await closeApps();
     expect(lifecycle.filter((line) => line.endsWith(` ${id}`))).toEqual([
       `connect ${id}`,
       `close ${id}`,
@@ -340,7 +279,7 @@ describeRedis('session resume across processes, attacked (real redis-server, rea
       () => a.app.websocketServer.clients.size + b.app.websocketServer.clients.size === 0,
     );
     await expectEveryKeyExpires();
-    await Promise.all(apps.splice(0).map((app) => app.close()));
+    await closeApps();
     // Every session that started ended exactly once, on one process.
     // (Sessions of earlier tests may still close now: see shutdown-close.test.ts.)
     const connects = lifecycle.filter((line) => line.startsWith('connect ')).map((l) => l.slice(8));

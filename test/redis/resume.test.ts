@@ -1,19 +1,16 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import WebSocket from 'ws';
-import { bootstrap, type GatewayServer } from '../../src';
 import { hashToken } from '../../src/gateway/resume-session';
-import { RedisAdapter } from '../../src/redis';
 import { sessionKey } from '../../src/redis/session-share';
 import { TcpProxy } from '../support/tcp-proxy';
 import { ROOT, transpileWithSrc } from '../support/transpile';
 import { until, within } from '../support/waiting';
 import { removeCompiled } from './gateway-children';
-import { describeRedis, RedisClients, sharedRedisPort } from './redis-clients';
-import { lifecycle, OtherResumeGateway, ResumeChatGateway, servers } from './resume-gateway';
+import { describeRedis, sharedRedisPort } from './redis-clients';
+import { lifecycle } from './resume-gateway';
+import { useRedisResume, type ResumeNode } from './resume-suite';
 
 interface Frame {
   readonly event: string;
@@ -97,13 +94,6 @@ class RawSession {
   }
 }
 
-interface Node {
-  readonly app: FastifyInstance;
-  readonly adapter: RedisAdapter;
-  readonly server: GatewayServer;
-  url(path: string): string;
-}
-
 /** Across processes on a loaded machine: up to a million turns of the event loop, not just 5 s. */
 const eventually = (condition: () => boolean) => until(condition, 1_000_000);
 const said = (...texts: string[]) => texts.map((text) => ({ event: 'said', data: text }));
@@ -112,32 +102,8 @@ const pushes = (frames: Frame[]) =>
   frames.filter((frame) => frame.id === undefined && frame.event !== '$session');
 
 describeRedis('session resume with RedisAdapter (real redis-server, real sockets)', () => {
-  let clients: RedisClients;
-  let redis: Redis;
-  const apps: FastifyInstance[] = [];
-  const sockets: RawSession[] = [];
-  let prefixes = 0;
-  let prefix = '';
-
-  async function node(): Promise<Node> {
-    const { pub, sub } = clients.pair({ reconnect: true });
-    const adapter = new RedisAdapter({ pub, sub, prefix });
-    const app = Fastify();
-    await bootstrap(app, [ResumeChatGateway, OtherResumeGateway], {
-      adapter,
-      clusterTimeoutMs: 1000,
-      limits: { ratePerSecond: Infinity },
-    });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    apps.push(app);
-    const port = (app.server.address() as AddressInfo).port;
-    return {
-      app,
-      adapter,
-      server: servers.at(-1)!,
-      url: (path) => `ws://127.0.0.1:${port}${path}`,
-    };
-  }
+  const suite = useRedisResume('resume', (socket: RawSession) => socket.close());
+  const { node, sockets } = suite;
 
   async function open(url: string): Promise<RawSession> {
     const session = await RawSession.open(url);
@@ -147,7 +113,7 @@ describeRedis('session resume with RedisAdapter (real redis-server, real sockets
 
   /** The session's record in Redis, once written (undefined until then). */
   async function stored(token: string, path: string): Promise<any> {
-    const text = await redis.get(sessionKey(prefix, path, hashToken(token)));
+    const text = await suite.redis.get(sessionKey(suite.prefix, path, hashToken(token)));
     return text === null ? undefined : JSON.parse(text);
   }
 
@@ -165,7 +131,7 @@ describeRedis('session resume with RedisAdapter (real redis-server, real sockets
   }
 
   /** Resolves once `from` sees the connections of `count` processes (so it knows they live). */
-  async function peers(from: Node, count: number): Promise<void> {
+  async function peers(from: ResumeNode, count: number): Promise<void> {
     for (let i = 0; i < 200; i++) {
       const members = await from.server.fetchAll().catch(() => []);
       if (new Set(members.map((member) => member.node)).size >= count) return;
@@ -173,25 +139,6 @@ describeRedis('session resume with RedisAdapter (real redis-server, real sockets
     }
     throw new Error(`fewer than ${count} processes are known`);
   }
-
-  beforeAll(() => {
-    clients = new RedisClients(sharedRedisPort());
-    redis = clients.client();
-  });
-
-  beforeEach(() => {
-    prefix = `resume${++prefixes}-${process.pid}`;
-    lifecycle.length = 0;
-  });
-
-  afterEach(async () => {
-    await Promise.all(sockets.splice(0).map((socket) => socket.close()));
-    await Promise.all(apps.splice(0).map((app) => app.close()));
-  });
-
-  afterAll(async () => {
-    await clients.quitAll();
-  });
 
   it('resumes on another process: same id, rooms and data, every missed frame once and in order, hooks once', async () => {
     const [a, b] = [await node(), await node()];
@@ -269,15 +216,15 @@ describeRedis('session resume with RedisAdapter (real redis-server, real sockets
     const a = await node();
     const x = await open(a.url('/chat/r9'));
     await untilStored(x.session.token, () => true);
-    const keys = await redis.keys(`*${prefix}*`);
+    const keys = await suite.redis.keys(`*${suite.prefix}*`);
     for (const key of keys) {
       expect(key).not.toContain(x.session.token);
-      const value = (await redis.type(key)) === 'string' ? await redis.get(key) : '';
+      const value = (await suite.redis.type(key)) === 'string' ? await suite.redis.get(key) : '';
       expect(value).not.toContain(x.session.token);
-      expect(await redis.pttl(key)).toBeGreaterThan(0);
+      expect(await suite.redis.pttl(key)).toBeGreaterThan(0);
     }
     expect(
-      await redis.pttl(sessionKey(prefix, '/chat/:room', hashToken(x.session.token))),
+      await suite.redis.pttl(sessionKey(suite.prefix, '/chat/:room', hashToken(x.session.token))),
     ).toBeLessThanOrEqual(30_000 + 15_000 + 1000);
   });
 
@@ -408,7 +355,7 @@ describeRedis('session resume with RedisAdapter (real redis-server, real sockets
         env: {
           ...process.env,
           REDIS_PORT: String(sharedRedisPort()),
-          PREFIX: prefix,
+          PREFIX: suite.prefix,
           NODE_PATH: join(ROOT, 'node_modules'),
         },
         stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -505,7 +452,7 @@ describeRedis('session resume with RedisAdapter (real redis-server, real sockets
       await kill(a.process);
       await y.request('say', 'lost');
       // The history of the room is gone (expired, trimmed): no partial replay.
-      await redis.del(`{${prefix}:/chat/:room#r5}:history`);
+      await suite.redis.del(`{${suite.prefix}:/chat/:room#r5}:history`);
       await x.resume(b.url('/chat/r5'));
       expect(x.session.resumed).toBe(false);
       expect(pushes(x.since())).toEqual([]);
