@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { RedisAdapter } from '../../src/redis';
+import { RedisAdapter, type ReplayBufferOptions } from '../../src/redis';
 import type { AdapterLink } from '../../src/gateway/adapter';
 import { MAX_IN_FLIGHT } from '../../src/redis/outbox';
 import { broadcast, RecordingChannel } from '../support/recording-channel';
@@ -52,10 +52,10 @@ describeRedis('RedisAdapter through a real Redis outage', () => {
   const links: AdapterLink[] = [];
   let consoleError: jest.SpyInstance;
 
-  function node(path = '/feed'): Node {
+  function node(replayBuffer?: ReplayBufferOptions): Node {
     const { pub, sub } = clients.pair({ reconnect: true, bare: true });
-    const adapter = new RedisAdapter({ pub, sub, prefix: 'outage' });
-    const channel = new RecordingChannel(path);
+    const adapter = new RedisAdapter({ pub, sub, prefix: 'outage', replayBuffer });
+    const channel = new RecordingChannel('/feed');
     const link = adapter.open(channel);
     links.push(link);
     return { adapter, channel, link, pub, sub };
@@ -149,26 +149,18 @@ describeRedis('RedisAdapter through a real Redis outage', () => {
 
   it('drops the oldest waiting frames past maxFrames during an outage, counts them, and delivers the rest', async () => {
     const receiver = node();
-    const { pub, sub } = clients.pair({ reconnect: true, bare: true });
-    const adapter = new RedisAdapter({
-      pub,
-      sub,
-      prefix: 'outage',
-      replayBuffer: { maxFrames: 10 },
-    });
-    const channel = new RecordingChannel('/feed');
-    links.push(adapter.open(channel));
-    await Promise.all([receiver.adapter.settled(), adapter.settled()]);
+    const sender = node({ maxFrames: 10 });
+    await Promise.all([receiver.adapter.settled(), sender.adapter.settled()]);
     await server.kill();
-    await new Promise((resolve) => pub.once('reconnecting', resolve));
-    for (let i = 0; i < 25; i++) links[1].publish(broadcast(`f${i}`));
-    expect(adapter.stats().dropped).toBe(15);
+    await new Promise((resolve) => sender.pub.once('reconnecting', resolve));
+    for (let i = 0; i < 25; i++) sender.link.publish(broadcast(`f${i}`));
+    expect(sender.adapter.stats().dropped).toBe(15);
 
     await server.start();
     await receiver.channel.waitFor(10, 10000);
     expect(receiver.channel.payloads).toEqual(Array.from({ length: 10 }, (_, i) => `f${i + 15}`));
-    await until(() => channel.logged('info').length > 0); // the next health check ends the outage
-    expect(channel.logged('info')[0].obj).toMatchObject({ published: 10, dropped: 15 });
+    await until(() => sender.channel.logged('info').length > 0); // the next health check ends the outage
+    expect(sender.channel.logged('info')[0].obj).toMatchObject({ published: 10, dropped: 15 });
   });
 
   it('lets at most MAX_IN_FLIGHT publishes wait in ioredis while Redis stalls, and delivers them all in order', async () => {
@@ -213,27 +205,18 @@ describeRedis('RedisAdapter through a real Redis outage', () => {
 
   it('logs one warn and one info for a stretch of drops, however many health checks it spans', async () => {
     const receiver = node();
-    const { pub, sub } = clients.pair({ reconnect: true, bare: true });
-    const adapter = new RedisAdapter({
-      pub,
-      sub,
-      prefix: 'outage',
-      replayBuffer: { maxFrames: 5 },
-    });
-    const channel = new RecordingChannel('/feed');
-    const link = adapter.open(channel);
-    links.push(link);
-    await Promise.all([receiver.adapter.settled(), adapter.settled()]);
+    const sender = node({ maxFrames: 5 });
+    await Promise.all([receiver.adapter.settled(), sender.adapter.settled()]);
     await clients.client().client('PAUSE', 1500, 'WRITE'); // slow, but short of a 2 s stall
-    for (let i = 0; i < 10; i++) link.publish(broadcast(`a${i}`));
+    for (let i = 0; i < 10; i++) sender.link.publish(broadcast(`a${i}`));
     await new Promise((resolve) => setTimeout(resolve, 700)); // at least one health check
-    for (let i = 0; i < 10; i++) link.publish(broadcast(`b${i}`));
+    for (let i = 0; i < 10; i++) sender.link.publish(broadcast(`b${i}`));
     await receiver.channel.waitFor(5, 10000);
-    await until(() => channel.logged('info').length > 0); // the outage ends once Redis answered
-    expect(adapter.stats()).toMatchObject({ published: 5, dropped: 15 });
-    expect(channel.logged('warn')).toHaveLength(1);
-    expect(channel.logged('info')).toHaveLength(1);
-    expect(channel.logged('info')[0].obj).toMatchObject({ published: 5, dropped: 15 });
+    await until(() => sender.channel.logged('info').length > 0); // the outage ends once Redis answered
+    expect(sender.adapter.stats()).toMatchObject({ published: 5, dropped: 15 });
+    expect(sender.channel.logged('warn')).toHaveLength(1);
+    expect(sender.channel.logged('info')).toHaveLength(1);
+    expect(sender.channel.logged('info')[0].obj).toMatchObject({ published: 5, dropped: 15 });
   });
 
   it('calls a Redis that has not answered a publish for 2 s a stall: one warn, then one info once it answers', async () => {
