@@ -27,40 +27,33 @@ class StuckConnectGateway {
   }
 }
 
-@Gateway('/beat', { limits: { pingIntervalMs: PING_INTERVAL_MS, pongTimeoutMs: PONG_TIMEOUT_MS } })
-class HeartbeatGateway {
-  static readonly closes = new Tally<string>();
+/** A gateway that pings every PING_INTERVAL_MS, answers `whoami` with the id, tallies @OnClose. */
+function pingingGateway(path: string, pongTimeoutMs: number) {
+  @Gateway(path, { limits: { pingIntervalMs: PING_INTERVAL_MS, pongTimeoutMs } })
+  class PingingGateway {
+    static readonly closes = new Tally<string>();
 
-  @OnMessage('whoami')
-  whoami(@ConnectedSocket() conn: Connection): string {
-    return conn.id;
-  }
+    @OnMessage('whoami')
+    whoami(@ConnectedSocket() conn: Connection): string {
+      return conn.id;
+    }
 
-  @OnClose()
-  left(@ConnectedSocket() conn: Connection): void {
-    HeartbeatGateway.closes.add(conn.id);
+    @OnClose()
+    left(@ConnectedSocket() conn: Connection): void {
+      PingingGateway.closes.add(conn.id);
+    }
   }
+  return PingingGateway;
 }
+
+const HeartbeatGateway = pingingGateway('/beat', PONG_TIMEOUT_MS);
 
 /**
  * The same ping interval with a pong deadline no scheduler delay reaches: a peer kept here
  * answered its pings. (With a 100 ms deadline, a busy machine that stalls this process for
  * 100 ms would cut a healthy peer too, and the test would measure the machine.)
  */
-@Gateway('/steady', { limits: { pingIntervalMs: PING_INTERVAL_MS, pongTimeoutMs: 30_000 } })
-class SteadyGateway {
-  static readonly closes = new Tally<string>();
-
-  @OnMessage('whoami')
-  whoami(@ConnectedSocket() conn: Connection): string {
-    return conn.id;
-  }
-
-  @OnClose()
-  left(@ConnectedSocket() conn: Connection): void {
-    SteadyGateway.closes.add(conn.id);
-  }
-}
+const SteadyGateway = pingingGateway('/steady', 30_000);
 
 /** `Infinity` is a documented value for the timers: here, never give up on a silent peer. */
 @Gateway('/patient', { limits: { pingIntervalMs: PING_INTERVAL_MS, pongTimeoutMs: Infinity } })
