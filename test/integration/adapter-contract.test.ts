@@ -76,6 +76,13 @@ describe.each([memory(), redis()])('adapter contract: $name', (subject) => {
     return { channel, link };
   }
 
+  /** Opens the room gateway's path on `count` processes; resolves once each listens. */
+  async function processes(count: number): Promise<ReturnType<typeof open>[]> {
+    const opened = Array.from({ length: count }, () => open(subject.process()));
+    await subject.settled();
+    return opened;
+  }
+
   beforeEach(() => subject.setup());
 
   afterEach(async () => {
@@ -86,10 +93,7 @@ describe.each([memory(), redis()])('adapter contract: $name', (subject) => {
   maybe(
     'delivers a broadcast to everyone to every other process once, with its payload and exceptions intact',
     async () => {
-      const a = open(subject.process());
-      const b = open(subject.process());
-      const c = open(subject.process());
-      await subject.settled();
+      const [a, b, c] = await processes(3);
       a.link.publish(broadcast('{"event":"said","data":1}', [], ['muted'], ['conn-9']));
       a.link.publish(broadcast(Buffer.from([0, 1, 2, 255])));
       await Promise.all([b.channel.waitFor(2), c.channel.waitFor(2)]);
@@ -137,9 +141,7 @@ describe.each([memory(), redis()])('adapter contract: $name', (subject) => {
   );
 
   maybe('never delivers a process its own broadcasts (it delivered them locally)', async () => {
-    const a = open(subject.process());
-    const b = open(subject.process());
-    await subject.settled();
+    const [a, b] = await processes(2);
     a.link.publish(broadcast('mine'));
     await b.channel.waitFor(1);
     b.link.publish(broadcast('theirs'));
@@ -150,10 +152,7 @@ describe.each([memory(), redis()])('adapter contract: $name', (subject) => {
   });
 
   maybe('keeps each sender’s emit order, with interleaved senders', async () => {
-    const a = open(subject.process());
-    const b = open(subject.process());
-    const c = open(subject.process());
-    await subject.settled();
+    const [a, b, c] = await processes(3);
     for (let i = 0; i < 300; i++) {
       a.link.publish(broadcast(`a${i}`));
       b.link.publish(broadcast(`b${i}`));
@@ -191,10 +190,7 @@ describe.each([memory(), redis()])('adapter contract: $name', (subject) => {
   });
 
   maybe('stops delivering to a process once its link is closed, and the others go on', async () => {
-    const a = open(subject.process());
-    const b = open(subject.process());
-    const c = open(subject.process());
-    await subject.settled();
+    const [a, b, c] = await processes(3);
     await b.link.close();
     a.link.publish(broadcast('after-close'));
     await c.channel.waitFor(1);
