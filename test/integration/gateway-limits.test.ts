@@ -11,6 +11,7 @@ import {
 } from 'fastify-ws-gateway';
 import { listen } from '../support/network';
 import { TestClient } from '../support/test-client';
+import { fakeOnly } from '../support/fake-timers';
 import { deferred, until } from '../support/waiting';
 
 describe('limits', () => {
@@ -177,20 +178,7 @@ describe('limits', () => {
       }
     }
     // Only Date is faked (sockets need real timers); a connection's limiter reads it from its first frame.
-    jest.useFakeTimers({
-      doNotFake: [
-        'hrtime',
-        'nextTick',
-        'performance',
-        'queueMicrotask',
-        'setImmediate',
-        'clearImmediate',
-        'setInterval',
-        'clearInterval',
-        'setTimeout',
-        'clearTimeout',
-      ],
-    });
+    fakeOnly('Date');
     app = Fastify();
     await bootstrap(app, [RateGateway]);
     const client = await TestClient.open(`${await listen(app)}/rate`);

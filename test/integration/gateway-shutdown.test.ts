@@ -5,6 +5,7 @@ import { WIRE_ERROR_MESSAGES } from '../../src/errors';
 import fastifyWebsocket from 'fastify-ws-gateway/websocket';
 import { listen } from '../support/network';
 import { TestClient } from '../support/test-client';
+import { fakeOnly } from '../support/fake-timers';
 import { deferred, until } from '../support/waiting';
 
 /** The longest delay a Node timer honours; a drain given Infinity waits this long. */
@@ -145,19 +146,7 @@ describe('graceful shutdown', () => {
     client.send({ event: 'slow', id: 1 });
     await started.promise;
     // Only timeouts are faked, so the drain's timer is ours to run; sockets keep real time.
-    jest.useFakeTimers({
-      doNotFake: [
-        'Date',
-        'hrtime',
-        'nextTick',
-        'performance',
-        'queueMicrotask',
-        'setImmediate',
-        'clearImmediate',
-        'setInterval',
-        'clearInterval',
-      ],
-    });
+    fakeOnly('setTimeout', 'clearTimeout');
     const closing = app.close();
     await draining;
     // A timer given Infinity would fire after 1 ms; the drain must still be waiting ~24 days on.
