@@ -220,6 +220,17 @@ describe.each([memory(), redis()])('adapter contract: $name', (subject) => {
       return client;
     }
 
+    /** Two apps, each with a connection in room a and one in room b: [oneA, oneB, twoA, twoB]. */
+    async function inRoomsAAndB(): Promise<GatewayTestClient[]> {
+      const [one, two] = [await app(), await app()];
+      return [
+        await connect(one, '/rooms/a'),
+        await connect(one, '/rooms/b'),
+        await connect(two, '/rooms/a'),
+        await connect(two, '/rooms/b'),
+      ];
+    }
+
     /** The texts of the next `count` `heard` frames of `client`. */
     async function heard(client: GatewayTestClient, count: number): Promise<string[]> {
       const texts: string[] = [];
@@ -236,13 +247,7 @@ describe.each([memory(), redis()])('adapter contract: $name', (subject) => {
     maybe(
       'delivers to(room) exactly once to the room’s connections in every process, and to no one else',
       async () => {
-        const [one, two] = [await app(), await app()];
-        const [oneA, oneB, twoA, twoB] = [
-          await connect(one, '/rooms/a'),
-          await connect(one, '/rooms/b'),
-          await connect(two, '/rooms/a'),
-          await connect(two, '/rooms/b'),
-        ];
+        const [oneA, oneB, twoA, twoB] = await inRoomsAAndB();
         await oneA.request('to-room', { room: 'a', text: 'for a' });
         // Every frame after this one from the same sender: what came before it arrived first.
         await oneA.request('all', { text: 'barrier' });
@@ -257,13 +262,7 @@ describe.each([memory(), redis()])('adapter contract: $name', (subject) => {
     );
 
     maybe('applies except(connection) and except(room) in every process', async () => {
-      const [one, two] = [await app(), await app()];
-      const [oneA, oneB, twoA, twoB] = [
-        await connect(one, '/rooms/a'),
-        await connect(one, '/rooms/b'),
-        await connect(two, '/rooms/a'),
-        await connect(two, '/rooms/b'),
-      ];
+      const [oneA, oneB, twoA, twoB] = await inRoomsAAndB();
       await oneA.request('except-me', { text: 'not to me' });
       await twoB.request('except-room', { room: 'a', text: 'not to a' });
       await oneA.request('all', { text: 'barrier-1' });
