@@ -135,7 +135,9 @@ test('a socket with close listeners besides ws’s keeps ws’s closure, and sti
       this.on('close', () => {});
     }
   }
-  const { server, url, accepted } = await wsServer({ WebSocket: ListeningSocket });
+  const { server, url, accepted } = await wsServer({
+    WebSocket: ListeningSocket as unknown as typeof WebSocket,
+  });
   const client = await connect(url);
   expect(accepted[0].listeners('close')).toHaveLength(2);
   client.close();
