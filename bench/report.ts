@@ -23,6 +23,8 @@ export interface PeerSamples {
   samples: Record<MetricKey, number[]>;
   /** The values of each round, in order, for ratios paired with the baseline's round. */
   rounds: Partial<Record<MetricKey, number>>[];
+  /** The latency figures of each window, by cycle, paired the same way (see latency-phase). */
+  windows: Partial<Record<MetricKey, number>>[];
   generatorLoad: number[];
   errors: string[];
   /** Figures not recorded because the generator or the machine set them (see RoundResult). */
@@ -47,8 +49,8 @@ export function formatNumber(value: number): string {
 }
 
 /**
- * A peer's ratio to `base`: the median over rounds of its value divided by the base's value
- * in the same round, so load that drifts during the run cancels out.
+ * A peer's ratio to `base`: the median over rounds (latency: windows) of its value divided by
+ * the base's value in the same round, so load that drifts during the run cancels out.
  */
 export function ratioOf(
   all: readonly PeerSamples[],
@@ -59,9 +61,11 @@ export function ratioOf(
   const reference = all.find((entry) => entry.peer.key === base);
   const entry = all.find((candidate) => candidate.peer.key === peer);
   if (!reference || !entry) return undefined;
-  const ratios = entry.rounds.flatMap((values, round) => {
+  const paired = (samples: PeerSamples): PeerSamples['rounds'] =>
+    stepOf(key) === 'latency' ? samples.windows : samples.rounds;
+  const ratios = paired(entry).flatMap((values, round) => {
     const value = values[key];
-    const baseValue = reference.rounds[round]?.[key];
+    const baseValue = paired(reference)[round]?.[key];
     return value === undefined || !baseValue ? [] : [value / baseValue];
   });
   return ratios.length ? median(ratios) : undefined;
@@ -238,7 +242,7 @@ export function renderReport(all: readonly PeerSamples[], context: ReportContext
     '',
     ...absoluteTable(all),
     '',
-    `Workload: echo over ${plan.echo.connections} connections × ${plan.echo.inFlight} in flight, ${plan.echo.measureMs / 1000} s measured after ${plan.echo.warmupMs / 1000} s warm-up (CPU per message from the server's \`process.cpuUsage()\` over the same window); heap over ${plan.heap.connections} idle connections after \`gc()\`; connect+close of ${plan.connect.connections} connections, ${plan.connect.batch} at a time; broadcast of ${plan.broadcast.broadcasts} frames to ${plan.broadcast.clients} clients (median of ${plan.broadcast.repeats}); latency at a fixed offered load, open loop: ${plan.latency.connections} connections each sending one request every ${plan.latency.minMs}–${plan.latency.maxMs} ms (${Math.round(offeredRate(plan)).toLocaleString('en-US')} requests/s), measured from when each request was written (the schedule never waits for replies or a late timer), ${plan.latency.measureMs / 1000} s after ${plan.latency.warmupMs / 1000} s warm-up; resume (servers with session resume only): a client drops, ${plan.replay.frames.toLocaleString('en-US')} frames are broadcast, the client resumes, timed from the new socket's open to the last replayed frame (median of ${plan.replay.repeats}). Each server is a fresh process per round.`,
+    `Workload: echo over ${plan.echo.connections} connections × ${plan.echo.inFlight} in flight, ${plan.echo.measureMs / 1000} s measured after ${plan.echo.warmupMs / 1000} s warm-up (CPU per message from the server's \`process.cpuUsage()\` over the same window); heap over ${plan.heap.connections} idle connections after \`gc()\`; connect+close of ${plan.connect.connections} connections, ${plan.connect.batch} at a time; broadcast of ${plan.broadcast.broadcasts} frames to ${plan.broadcast.clients} clients (median of ${plan.broadcast.repeats}); latency at a fixed offered load, open loop: ${plan.latency.connections} connections each sending one request every ${plan.latency.minMs}–${plan.latency.maxMs} ms (${Math.round(offeredRate(plan)).toLocaleString('en-US')} requests/s), measured from when each request was written (the schedule never waits for replies or a late timer), with every server up at once and the load moving from one to the next in ${plan.latency.windows} cycles of one window each (${plan.latency.measureMs / 1000} s after ${plan.latency.warmupMs / 1000} s warm-up; median over the windows), so the machine's hiccups fall on every server alike; resume (servers with session resume only): a client drops, ${plan.replay.frames.toLocaleString('en-US')} frames are broadcast, the client resumes, timed from the new socket's open to the last replayed frame (median of ${plan.replay.repeats}). Each server is a fresh process per round (and one more for the latency windows).`,
     '',
     `Machine: ${machine()}. Server pinned to core 0 and load generator to core 1: ${context.pinned ? 'yes (taskset)' : 'no (taskset not available)'}. Run took ${Math.round(context.seconds)} s.`,
     '',
@@ -254,7 +258,7 @@ export function renderReport(all: readonly PeerSamples[], context: ReportContext
       '',
       '## Flagged (not a figure of the server)',
       '',
-      'These rounds were left out of the latency figures: the load generator or the machine, not the server, set them.',
+      'These rounds or windows were left out of the latency figures: the load generator or the machine, not the server, set them.',
       '',
       ...flags,
     );

@@ -43,9 +43,12 @@ async function main(): Promise<number> {
     (peer) => SCALE_PEERS.includes(peer.key) && (!only || only.includes(peer.key)),
   );
   const scale = await runScale(scalePeers, scaleSizes(quick), log);
-  const notes = outcome.skipped.map(
-    (peer) =>
-      `${peer.label} not run: its server (bench/servers/${peer.script}.ts) is not built${peer.round !== undefined ? ' or redis-server is not installed' : ''}.`,
+  const notes = [...outcome.notes];
+  notes.push(
+    ...outcome.skipped.map(
+      (peer) =>
+        `${peer.label} not run: its server (bench/servers/${peer.script}.ts) is not built${peer.round !== undefined ? ' or redis-server is not installed' : ''}.`,
+    ),
   );
   for (const key of ['ws', 'ws-cork']) {
     const load = outcome.results.find((entry) => entry.peer.key === key)?.generatorLoad ?? [];

@@ -10,13 +10,15 @@ export interface Plan {
   heap: { connections: number };
   connect: { connections: number; batch: number };
   broadcast: { clients: number; broadcasts: number; repeats: number };
-  /** Open loop: each connection sends one request every `minMs`–`maxMs`, replies or not. */
+  /** Open loop: each connection sends one request every `minMs`–`maxMs`, replies or not; one
+   * window per server in each of `windows` cycles (see bench/latency-phase.ts). */
   latency: {
     connections: number;
     minMs: number;
     maxMs: number;
     warmupMs: number;
     measureMs: number;
+    windows: number;
   };
   /** Session resume (`ws-resume` peers): a client drops, the server emits `frames` to it, the
    * client resumes; timed `repeats` times. */
@@ -169,23 +171,6 @@ export async function runRound(
     await gen.call('closeAll');
   };
 
-  const latency: Step = async (_srv, gen, target) => {
-    const { connections, minMs, maxMs, warmupMs, measureMs } = plan.latency;
-    await gen.call('latencyStart', { ...target, connections, minMs, maxMs });
-    await delay(warmupMs);
-    const run = await gen.call<LatencyRun>('latencyMeasure', { ms: measureMs });
-    const totals = await gen.call<EchoCounts & { lost: number }>('latencyStop');
-    checkClean(totals);
-    result.verified += totals.replies;
-    const flags = latencyFlags(run, offeredRate(plan), minMs);
-    if (flags.length) result.flags = [...(result.flags ?? []), ...flags];
-    else if (run.p50 !== null && run.p99 !== null && run.p999 !== null) {
-      result.values.p50 = run.p50;
-      result.values.p99 = run.p99;
-      result.values.p999 = run.p999;
-    }
-  };
-
   const replay: Step = async (srv, gen, target) => {
     const { frames, repeats } = plan.replay;
     const times: number[] = [];
@@ -222,7 +207,6 @@ export async function runRound(
     ['connect', connect],
     ['echo', echo],
     ['broadcast', broadcast],
-    ['latency', latency],
     ['replay', replay],
   ];
   try {
@@ -252,56 +236,6 @@ export async function runRound(
 export function runsStep(peer: Peer, name: StepName): boolean {
   if (name === 'replay' && peer.client !== 'ws-resume') return false;
   return peer.steps === undefined || peer.steps.includes(name);
-}
-
-interface LatencyRun {
-  seconds: number;
-  sent: number;
-  replies: number;
-  p50: number | null;
-  p99: number | null;
-  p999: number | null;
-  /** How late the generator's timers fired at p99 (ms), per request like the latencies. */
-  lateP99: number | null;
-  generatorLoad: number;
-}
-
-/** Node's timers fire on a millisecond clock: up to this much late on an idle machine. */
-export const TIMER_GRANULARITY_MS = 1;
-
-/**
- * Why the latency figures of a run say more about the generator or the machine than about the
- * server: the generator could not keep the offered rate or ran out of CPU, its timers fired
- * late (beyond their granularity) by half the latency it measures, so its event loop kept
- * replies waiting as long, or by a quarter of the shortest gap `minMs`, so the requests no
- * longer kept the schedule's shape, or the server fell behind (above saturation). Latencies
- * count from when a request was written, so the granularity itself is in no latency.
- */
-export function latencyFlags(run: LatencyRun, offered: number, minMs: number): string[] {
-  const flags: string[] = [];
-  const percent = (value: number): string => `${Math.round(value * 100)}%`;
-  const sentRate = run.sent / run.seconds;
-  if (run.generatorLoad > 0.9) {
-    flags.push(`latency: load generator at ${percent(run.generatorLoad)} of its core`);
-  }
-  if (sentRate < 0.95 * offered) {
-    flags.push(`latency: generator sent ${percent(sentRate / offered)} of the offered rate`);
-  }
-  if (run.replies < 0.95 * run.sent) {
-    flags.push(
-      `latency: ${percent(run.replies / Math.max(1, run.sent))} of requests answered in the window (server above saturation)`,
-    );
-  }
-  const { lateP99, p99 } = run;
-  if (lateP99 !== null && p99 !== null) {
-    const slip = lateP99 - TIMER_GRANULARITY_MS;
-    if (slip >= 0.5 * p99 || slip >= 0.25 * minMs) {
-      flags.push(
-        `latency: generator timers ${lateP99.toFixed(1)} ms late at p99 against a p99 of ${p99.toFixed(1)} ms (machine busy)`,
-      );
-    }
-  }
-  return flags;
 }
 
 /** How a bench server is spawned: core 0, `gc()` exposed, on an earlier build if asked. */

@@ -5,18 +5,10 @@ import { relative, join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { PEERS, type Peer } from '../../bench/peers';
 import { runRedisEchoRound } from '../../bench/redis-echo-round';
-import { runRound, type Plan } from '../../bench/scenarios';
+import { runRound } from '../../bench/scenarios';
+import { TINY_PLAN } from '../support/bench-plan';
 import { hasRedisServer } from '../support/system';
 import { ROOT, sourcesUnder, transpileWithSrc } from '../support/transpile';
-
-const TINY: Plan = {
-  echo: { connections: 4, inFlight: 4, warmupMs: 50, measureMs: 150 },
-  heap: { connections: 20 },
-  connect: { connections: 20, batch: 10 },
-  broadcast: { clients: 10, broadcasts: 20, repeats: 1 },
-  latency: { connections: 10, minMs: 20, maxMs: 40, warmupMs: 50, measureMs: 300 },
-  replay: { frames: 1000, repeats: 2 },
-};
 
 jest.setTimeout(120000);
 
@@ -48,7 +40,7 @@ function peer(key: string): Peer {
 }
 
 test('resume on: echo with every reply verified, then 1,000 missed frames replayed in order', async () => {
-  const round = await runRound(peer('gateway-resume'), TINY);
+  const round = await runRound(peer('gateway-resume'), TINY_PLAN);
 
   expect(round.errors).toEqual([]);
   expect(round.values.echo).toBeGreaterThan(0);
@@ -67,7 +59,7 @@ test('a session that cannot hold the missed frames makes the replay an error, no
       client: 'ws-resume',
       steps: ['echo', 'replay'],
     },
-    TINY,
+    TINY_PLAN,
   );
 
   expect(round.errors).toEqual([expect.stringMatching(/^replay: .*refused the resume/)]);
@@ -79,7 +71,7 @@ test('a session that cannot hold the missed frames makes the replay an error, no
 (hasRedisServer() ? test : test.skip)(
   'resume on with the Redis adapter: echo and replay on a gateway with its own redis-server',
   async () => {
-    const round = await runRedisEchoRound(peer('gateway-redis-resume'), TINY);
+    const round = await runRedisEchoRound(peer('gateway-redis-resume'), TINY_PLAN);
 
     expect(round.errors).toEqual([]);
     expect(round.values.echo).toBeGreaterThan(0);
