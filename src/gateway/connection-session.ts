@@ -6,6 +6,7 @@ import { kDetach, type Connection } from './connection';
 import { dispatchMessage } from './dispatcher';
 import type { HeartbeatMember } from './heartbeat-sweep';
 import { chosenClose, closeSocket, errorFrame, replyFrame, wireErrorFrame } from './outbound';
+import { compactRequestId, requestIdText, type CompactRequestId } from './request-id';
 import { listenTo } from './session-listeners';
 import type { DispatchSession, SessionHost, SocketSession } from './session-types';
 import { isThenable } from './thenable';
@@ -13,12 +14,7 @@ import { timerDelay } from './timer-delay';
 import type { RateLimiter } from './rate-limiter';
 import type { ResumeSession } from './resume-session';
 
-const CONNECTING = 0;
-const OPEN = 1;
-/** `@OnConnect` failed or timed out, or a frame was too big: no more frames are handled. */
-const REFUSED = 2;
-
-// Bits of `flags`: one field instead of four booleans, each a field of its own on every session.
+// Bits of `flags`: one field instead of five, each a field of its own on every session.
 /** The socket closed. */
 const CLOSED = 1;
 /** An async `@OnConnect` is running. */
@@ -27,12 +23,26 @@ const CONNECT_PENDING = 2;
 const PAUSED = 4;
 /** A frame is being handled synchronously: a `conn.close()` then waits for its reply. */
 const DISPATCHING = 8;
+/** The heartbeat watches this connection (see heartbeat-sweep.ts). */
+const WATCHED = 64;
+/** The state, two bits of `flags`: `@OnConnect` still running (neither bit), open, or refused. */
+const STATE = 48;
+const CONNECTING = 0;
+const OPEN = 16;
+/** `@OnConnect` failed or timed out, or a frame was too big: no more frames are handled. */
+const REFUSED = 32;
 
 /**
  * What only some connections need (resume, tracing, an async `@OnConnect`, a close), made on
  * first use so an idle connection's session stays small.
  */
 class SessionExtras {
+  /** The connection-scoped gateway instance (a singleton lives on the runtime). */
+  instance: object | undefined = undefined;
+  /** Kept only while `@OnConnect` runs, or for good when a handler takes the request. */
+  request: FastifyRequest | undefined = undefined;
+  /** Frames waiting for `@OnConnect` or a free in-flight slot: data, isBinary, data, … */
+  backlog: (Buffer | boolean)[] | undefined = undefined;
   resume: ResumeSession | undefined = undefined;
   traceContext: unknown = undefined;
   connectTimer: NodeJS.Timeout | undefined = undefined;
@@ -49,23 +59,60 @@ class SessionExtras {
  * flight, backpressure, heartbeat, and `@OnClose` exactly once.
  */
 export class ConnectionSession implements DispatchSession, SocketSession, HeartbeatMember {
-  instance: object | undefined = undefined;
-  /** Kept only while `@OnConnect` runs, or for good when a handler takes the request. */
-  request: FastifyRequest | undefined = undefined;
   pingRound = 0;
-  private state = CONNECTING;
   private flags = 0;
-  /** Frames waiting for `@OnConnect` or a free in-flight slot: data, isBinary, data, … */
-  private backlog: (Buffer | boolean)[] | undefined = undefined;
   private inFlight = 0;
   private limiter: RateLimiter | null | undefined = undefined;
   private extras: SessionExtras | undefined = undefined;
+  /** The upgrade request's id, for log lines (Fastify's default ids as their counter). */
+  private readonly requestId: CompactRequestId;
 
   constructor(
     readonly runtime: SessionHost,
     readonly connection: Connection,
-    private readonly requestId: string,
-  ) {}
+    requestId: string,
+  ) {
+    this.requestId = compactRequestId(requestId);
+  }
+
+  /** The gateway instance serving this connection: the runtime's singleton, or its own. */
+  get instance(): object | undefined {
+    return this.extras?.instance ?? this.runtime.singleton;
+  }
+
+  /** Kept only while `@OnConnect` runs, or for good when a handler takes the request. */
+  get request(): FastifyRequest | undefined {
+    return this.extras?.request;
+  }
+
+  set request(request: FastifyRequest | undefined) {
+    if (request !== undefined || this.extras !== undefined) this.more().request = request;
+  }
+
+  /** Frames waiting for `@OnConnect` or a free in-flight slot; undefined when none wait. */
+  private get backlog(): (Buffer | boolean)[] | undefined {
+    return this.extras?.backlog;
+  }
+
+  private set backlog(backlog: (Buffer | boolean)[] | undefined) {
+    if (backlog !== undefined || this.extras !== undefined) this.more().backlog = backlog;
+  }
+
+  get watched(): boolean {
+    return (this.flags & WATCHED) !== 0;
+  }
+
+  set watched(watched: boolean) {
+    this.flags = watched ? this.flags | WATCHED : this.flags & ~WATCHED;
+  }
+
+  private get state(): number {
+    return this.flags & STATE;
+  }
+
+  private set state(state: number) {
+    this.flags = (this.flags & ~STATE) | state;
+  }
 
   /** Set on gateways with `resume`: the numbered outbox and the drop/resume state. */
   get resume(): ResumeSession | undefined {
@@ -103,7 +150,9 @@ export class ConnectionSession implements DispatchSession, SocketSession, Heartb
     runtime.registry.add(connection);
     runtime.heartbeat.add(this);
     try {
-      this.instance = runtime.instanceFor(connection, request);
+      const instance = runtime.instanceFor(connection, request);
+      // A singleton is read off the runtime: only a connection-scoped instance is kept here.
+      if (instance !== runtime.singleton) this.more().instance = instance;
     } catch (error) {
       this.refuse(`${runtime.name} could not be constructed`, error);
       return;
@@ -432,14 +481,14 @@ export class ConnectionSession implements DispatchSession, SocketSession, Heartb
   private logMisbehaviour(message: string): void {
     const { runtime } = this;
     runtime.log.info(
-      { connectionId: this.connection.id, reqId: this.requestId },
+      { connectionId: this.connection.id, reqId: requestIdText(this.requestId) },
       `${runtime.name}: ${message}`,
     );
   }
 
   private logFailure(error: unknown, message: string, event: string | undefined): void {
     this.runtime.log.error(
-      { err: error, connectionId: this.connection.id, event, reqId: this.requestId },
+      { err: error, connectionId: this.connection.id, event, reqId: requestIdText(this.requestId) },
       message,
     );
   }

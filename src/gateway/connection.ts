@@ -60,6 +60,8 @@ export const kDetach = Symbol('fastify-ws-gateway.detach');
 const ID_PREFIX = randomBytes(6).toString('base64url');
 let lastId = 0;
 const NO_ROOMS: ReadonlySet<string> = new Set();
+/** The rooms of a closed connection: none, and none can be joined. Never added to. */
+const DETACHED = NO_ROOMS as Set<string>;
 
 /**
  * One client of a gateway. Handlers receive it (undecorated second `@OnMessage` parameter, or
@@ -76,16 +78,14 @@ const NO_ROOMS: ReadonlySet<string> = new Set();
  * ```
  */
 export class Connection {
-  /** True once this connection was resumed after a drop (gateways with `resume` only). */
-  resumed = false;
   /** @internal The session's numbered outbox, on gateways with `resume`. */
   [kResume]: ResumeSession | undefined = undefined;
   readonly #host: ConnectionHost;
   /** The counter until the id is first read, then the id itself. */
   #id: number | string;
   #data: Record<string, unknown> | undefined;
+  /** Made by the first join; `DETACHED` once the socket closed (one field, not two). */
   #rooms: Set<string> | undefined;
-  #detached = false;
 
   /** @internal Built by the runtime for each accepted socket. */
   constructor(
@@ -103,6 +103,12 @@ export class Connection {
   ) {
     this.#host = host;
     this.#id = id ?? ++lastId;
+  }
+
+  /** True once this connection was resumed after a drop (gateways with `resume` only). */
+  get resumed(): boolean {
+    // Kept by the session: connections of gateways without `resume` hold no field for it.
+    return this[kResume]?.resumed === true;
   }
 
   /** Unique across processes: a random per-process prefix and a counter. */
@@ -128,13 +134,14 @@ export class Connection {
    */
   emit(event: string, data?: unknown): void {
     assertEventName('Connection.emit', event);
-    if (this.#detached) return;
+    if (this.#rooms === DETACHED) return;
     this.#host.send(this, { event, data });
   }
 
   /** Adds this connection to `room` at once; ignored after the connection closed. */
   join(room: string): void {
-    if (this.#detached || this.#rooms?.has(room)) return;
+    const rooms = this.#rooms;
+    if (rooms === DETACHED || rooms?.has(room) === true) return;
     (this.#rooms ??= new Set()).add(room);
     this.#host.joinRoom(this, room);
   }
@@ -173,10 +180,9 @@ export class Connection {
 
   /** @internal */
   [kDetach](): void {
-    this.#detached = true;
     const rooms = this.#rooms;
-    if (rooms === undefined) return;
-    for (const room of rooms) this.#host.leaveRoom(this, room);
-    rooms.clear();
+    this.#rooms = DETACHED;
+    // A second detach finds DETACHED: empty.
+    if (rooms !== undefined) for (const room of rooms) this.#host.leaveRoom(this, room);
   }
 }

@@ -120,6 +120,7 @@ export class GatewayRuntime
     this.heartbeat = new HeartbeatSweep(
       this.limits.pingIntervalMs,
       this.limits.pongTimeoutMs,
+      () => sessionsOf(this.registry.connections),
       (member) => {
         this.log.debug(`${this.name}: a connection missed its pong, terminating`);
         member.connection.socket.terminate();
@@ -228,7 +229,7 @@ export class GatewayRuntime
     }
     const missed = resume.resume(seq);
     connection.socket = socket;
-    connection.resumed = true;
+    resume.resumed = true;
     if (this.keepRequest) session.request = request;
     session.pingRound = 0;
     listenTo(socket, session);
@@ -456,6 +457,11 @@ export class GatewayRuntime
     }
     return headers;
   }
+}
+
+/** The sessions of `connections`: each one's socket carries it (see session-listeners.ts). */
+function* sessionsOf(connections: Iterable<Connection>): Generator<ConnectionSession> {
+  for (const connection of connections) yield sessionOf(connection.socket) as ConnectionSession;
 }
 
 /** Shared by every connection with no params, query or kept headers: idle connections stay small. */

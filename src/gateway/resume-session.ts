@@ -48,6 +48,8 @@ export class ResumeSession {
   principal: unknown;
   /** Set while the socket is gone and the session waits for its client. */
   parked = false;
+  /** Set once the client came back after a drop (here or from another process): `conn.resumed`. */
+  resumed = false;
   /** Set once the session is over; nothing is kept any more. */
   ended = false;
   /** The unacknowledged frames outgrew `maxFrames`: this session can no longer be resumed. */

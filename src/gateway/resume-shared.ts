@@ -123,7 +123,7 @@ function adopt(
   const at = resume.restore(found.numbering);
   session.resume = resume;
   connection[kResume] = resume;
-  connection.resumed = true;
+  resume.resumed = true;
   session.start(request, deadlineAt, true);
   for (const room of record.rooms) connection.join(room);
   // Asked in the tick the rooms were joined: everything later reaches the session live.

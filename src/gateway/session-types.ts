@@ -27,6 +27,8 @@ export interface SessionHost {
   readonly observer: MessageObserver | undefined;
   /** Whether connections keep their upgrade request after `@OnConnect`. */
   readonly keepRequest: boolean;
+  /** The gateway instance of a singleton-scoped gateway; undefined when connection-scoped. */
+  readonly singleton: object | undefined;
   /** Set on shutdown: frames are no longer handled. */
   readonly draining: boolean;
   /** Async handlers (and `@OnConnect`s) running, over all connections. */

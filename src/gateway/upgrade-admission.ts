@@ -62,7 +62,7 @@ export interface ConnectDeadline {
   /** `Date.now()` value by which `@OnConnect` must have finished. */
   readonly at: number;
   /** The socket opened: `@OnConnect` takes over the rest of the budget. */
-  readonly cancel: () => void;
+  cancel(): void;
 }
 
 /**
@@ -83,35 +83,84 @@ export function connectDeadline(
       reply: FastifyReply,
       done: HookHandlerDoneFunction,
     ) {
-      const timedOut = () => {
-        onTimeout(request);
-        refuse(reply, 503, 'Service Unavailable', 'Connection setup timed out');
-      };
       // With upstream @fastify/websocket (no start time), the clock starts here.
       const startedAt = upgradeStartedAt(request.raw) ?? Date.now();
-      const left = startedAt + connectTimeoutMs - Date.now();
-      if (left <= 0) {
-        timedOut();
+      const deadline = new UpgradeDeadline(
+        startedAt + connectTimeoutMs,
+        request,
+        reply,
+        deadlines,
+        onTimeout,
+      );
+      if (deadline.at <= Date.now()) {
+        deadline.timedOut();
         return;
       }
-      // Upstream's injectWS builds a request without a socket.
-      const socket = request.raw.socket as Socket | undefined;
-      // Deleted, not left to the GC: a weak map's table only shrinks on delete.
-      const cancel = () => {
-        clearTimeout(timer);
-        socket?.removeListener('close', cancel);
-        deadlines.delete(request);
-      };
-      const timer = setTimeout(() => {
-        cancel();
-        timedOut();
-      }, timerDelay(left)).unref();
-      // Refused over HTTP, handshake aborted, client gone: nothing left to time.
-      socket?.once('close', cancel);
-      deadlines.set(request, { at: startedAt + connectTimeoutMs, cancel });
+      deadlines.set(request, deadline);
+      // Hooks that all finish in this tick open the socket before this runs: no timer for them.
+      process.nextTick(armDeadline, deadline);
       done();
     },
   ];
+}
+
+function armDeadline(deadline: UpgradeDeadline): void {
+  deadline.arm();
+}
+
+/** One upgrade's deadline; its timer is made only if the hooks outlive the tick they began in. */
+class UpgradeDeadline implements ConnectDeadline {
+  #timer: NodeJS.Timeout | undefined = undefined;
+  /** The socket's close listener while the timer runs. */
+  #onClose: (() => void) | undefined = undefined;
+  /** Cancelled or timed out: nothing left to time. */
+  #over = false;
+
+  constructor(
+    readonly at: number,
+    private readonly request: FastifyRequest,
+    private readonly reply: FastifyReply,
+    private readonly deadlines: WeakMap<FastifyRequest, ConnectDeadline>,
+    private readonly onTimeout: (request: FastifyRequest) => void,
+  ) {}
+
+  /** The hooks are still running after their first tick: time them. */
+  arm(): void {
+    if (this.#over) return;
+    // Upstream's injectWS builds a request without a socket.
+    const socket = this.request.raw.socket as Socket | undefined;
+    // Refused over HTTP, handshake aborted, client gone: nothing left to time.
+    if (socket?.destroyed === true) {
+      this.cancel();
+      return;
+    }
+    const delay = timerDelay(Math.max(0, this.at - Date.now()));
+    this.#timer = setTimeout(() => {
+      this.cancel();
+      this.timedOut();
+    }, delay).unref();
+    if (socket !== undefined) {
+      this.#onClose = () => this.cancel();
+      socket.once('close', this.#onClose);
+    }
+  }
+
+  cancel(): void {
+    this.#over = true;
+    // Deleted, not left to the GC: a weak map's table only shrinks on delete.
+    this.deadlines.delete(this.request);
+    if (this.#timer === undefined) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const onClose = this.#onClose;
+    if (onClose !== undefined) this.request.raw.socket.removeListener('close', onClose);
+  }
+
+  timedOut(): void {
+    this.#over = true;
+    this.onTimeout(this.request);
+    refuse(this.reply, 503, 'Service Unavailable', 'Connection setup timed out');
+  }
 }
 
 /**

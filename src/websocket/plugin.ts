@@ -20,6 +20,7 @@ import type {
 } from 'fastify';
 import fp from 'fastify-plugin';
 import { WebSocket, WebSocketServer, createWebSocketStream } from 'ws';
+import { sharedClientTracking } from './client-tracking';
 import { decorateDrainHooks, runDrainHooks } from './drain-hooks';
 import { createInjectWS } from './inject-ws';
 import { isUpgrade, listenForUpgrades, takeUpgrade } from './upgrade-dispatch';
@@ -64,6 +65,7 @@ function fastifyWebsocketPlugin(
   }
   // We dispatch upgrades ourselves (through the router), so ws never touches the server.
   const wss = new WebSocketServer({ ...wssOptions, noServer: true });
+  const track = sharedClientTracking(wss);
   const listenServer = optionServer ?? fastify.server;
   fastify.decorate('websocketServer', wss);
   const drainHooks = decorateDrainHooks(fastify);
@@ -92,6 +94,7 @@ function fastifyWebsocketPlugin(
     const raw = request.raw;
     const { socket, head } = takeUpgrade(raw, reply.raw);
     wss.handleUpgrade(raw, socket, head, (ws) => {
+      track?.(ws);
       releaseUpgrade(socket, reply);
       wss.emit('connection', ws, raw);
       const onError = errorReporter(instance, ws, request, reply);
