@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -57,6 +58,10 @@ export function useRedisResume<S>(
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
     apps.push(app);
+    // Serving as a started process does: connected to Redis and listening on its channels (a
+    // claim before then is a fresh connection, as in an outage; a busy machine makes that late).
+    if (pub.status !== 'ready') await once(pub, 'ready');
+    await adapter.settled();
     const port = (app.server.address() as AddressInfo).port;
     return {
       app,
