@@ -142,8 +142,14 @@ export class ChannelReader {
       this.again = true;
       return;
     }
-    this.state = READING;
     const { client } = this.context;
+    // Not into ioredis's offline queue while the publisher reconnects: its 'ready' resyncs the
+    // readers left stale (see RedisLink.onPubReady).
+    if (client.status !== 'ready') {
+      this.state = STALE;
+      return;
+    }
+    this.state = READING;
     try {
       do {
         this.again = false;

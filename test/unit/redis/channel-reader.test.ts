@@ -102,6 +102,25 @@ describe('ChannelReader', () => {
     expect(delivered).toEqual(['two']);
   });
 
+  it('reads nothing while its client reconnects (no command waits in the offline queue), then catches up on resync', async () => {
+    const { client, subject, delivered } = reader();
+    client.metas.push(['e1', '1'], ['e1', '1']);
+    client.ranges.push([]);
+    subject.start(Promise.resolve());
+    await subject.started;
+    const sent = [jest.spyOn(client, 'hmget'), jest.spyOn(client, 'xrange')];
+    client.status = 'connecting';
+    subject.onMessage(line('e1', 4, 'four')); // a gap, heard while the publisher is away
+    await flush();
+    expect(subject.stale).toBe(true);
+    for (const command of sent) expect(command).not.toHaveBeenCalled();
+    client.status = 'ready';
+    client.metas.push(['e1', '4']);
+    client.ranges.push([entry('e1', 2, 'two'), entry('e1', 3, 'three'), entry('e1', 4, 'four')]);
+    await subject.resync();
+    expect(delivered).toEqual(['two', 'three', 'four']);
+  });
+
   it('counts as lost what the head says exists but the history no longer has', async () => {
     const { client, subject, delivered, lost } = reader();
     client.metas.push(['e1', '3'], ['e1', '3']);
